@@ -1,0 +1,1 @@
+"""Impfteam core: pure Python domain, storage and services (never imports Qt)."""

@@ -1,0 +1,1 @@
+"""Reference data loaded from ``resources/``: products, districts, PLZ, DCC value sets."""

@@ -1,0 +1,17 @@
+"""All ORM models in one import (``from core.db.models import Person``)."""
+
+from core.db.base import Base, Tracked, Voidable
+from core.db.models_log import AuditEntry, ChangeCounter, ExportMark
+from core.db.models_org import Lot, LotAllocation, Setting, Site, Staff, Visit, VisitMember
+from core.db.models_person import Certificate, Infection, MeaslesEvidence, Person, Vaccination
+
+EXCHANGED = (
+    Site, Staff, Visit, VisitMember, Lot, LotAllocation,
+    Person, Vaccination, Infection, MeaslesEvidence, Certificate,
+)
+
+__all__ = [
+    "EXCHANGED", "AuditEntry", "Base", "Certificate", "ChangeCounter", "ExportMark",
+    "Infection", "Lot", "LotAllocation", "MeaslesEvidence", "Person", "Setting", "Site",
+    "Staff", "Tracked", "Vaccination", "Visit", "VisitMember", "Voidable",
+]

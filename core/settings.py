@@ -1,0 +1,70 @@
+"""Installation settings, declared once (key, check, default).
+
+Stored in the ``setting`` table so they travel with a backup. Missing keys are created at
+start-up; unknown keys are rejected, so a typo cannot silently create a new setting.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.db.models import Setting
+from core.errors import ValidationError
+
+_ID_PATTERN = re.compile(r"^[0-9A-Z]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: Callable[[], str]
+    pattern: re.Pattern[str] | None = None
+
+
+SPECS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("impfzentrum_id", "Impfzentrum-ID", lambda: "IZ", _ID_PATTERN),
+        SettingSpec("team_id", "Team-ID", lambda: "T1", _ID_PATTERN),
+        SettingSpec("device_id", "Geräte-ID", lambda: uuid.uuid4().hex[:12].upper(), _ID_PATTERN),
+    )
+}
+
+
+def ensure_defaults(session: Session) -> None:
+    """Create missing settings with their defaults (device id is made once, at install)."""
+    present = set(session.scalars(select(Setting.key)))
+    for key, spec in SPECS.items():
+        if key not in present:
+            session.add(Setting(key=key, value=spec.default()))
+
+
+def get_setting(session: Session, key: str) -> str:
+    if key not in SPECS:
+        raise KeyError(f"unknown setting {key!r}")
+    row = session.get(Setting, key)
+    return row.value if row is not None else SPECS[key].default()
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise ValidationError(f"Unbekannte Einstellung „{key}“.")
+    value = value.strip()
+    if spec.pattern is not None and not spec.pattern.match(value):
+        raise ValidationError(
+            f"{spec.label}: nur Großbuchstaben A–Z und Ziffern erlaubt (war „{value}“).",
+            field=key,
+        )
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
