@@ -52,7 +52,9 @@ def parse_time(text: str, field: str = "Uhrzeit") -> time:
         raise UserError(f"{field}: Die Uhrzeit {value} gibt es nicht.", field=field) from None
 
 
-def parse_datetime(text: str, field: str = "Zeitpunkt", default_time: time = time(12, 0)) -> datetime:
+def parse_datetime(
+    text: str, field: str = "Zeitpunkt", default_time: time = time(12, 0)
+) -> datetime:
     """Parse a date with optional time; a bare date means ``default_time`` that day."""
     value = text.strip()
     for sep in ("T", " "):

@@ -19,7 +19,9 @@ def validate_catalogs() -> list[str]:
             for field, codes, code in (("vp", vp, product.vp), ("mp", mp, product.mp),
                                        ("ma", ma, product.ma)):
                 if code not in codes:
-                    problems.append(f"products.json: {product.key} {field}={code} fehlt in der Werteliste")
+                    problems.append(
+                        f"products.json: {product.key} {field}={code} fehlt in der Werteliste"
+                    )
     except (OSError, ValueError, KeyError) as exc:
         problems.append(f"Produktliste unlesbar: {exc}")
     try:

@@ -7,7 +7,7 @@ and to show display names for codes found in scanned certificates.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from core.paths import resource_path
 
@@ -22,7 +22,7 @@ VALUE_SET_FILES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def value_set(field: str) -> dict[str, str]:
     """Code → display name for one DCC field (``vp``, ``mp``, ``ma``, ``tg``, ...)."""
     path = resource_path("reference", "dcc-valuesets", VALUE_SET_FILES[field])

@@ -6,7 +6,11 @@ exports.
 
 from __future__ import annotations
 
-SITE_KINDS = {"jobcenter": "Jobcenter", "kommunal": "Kommunale Liegenschaft", "sonstige": "Sonstige"}
+SITE_KINDS = {
+    "jobcenter": "Jobcenter",
+    "kommunal": "Kommunale Liegenschaft",
+    "sonstige": "Sonstige",
+}
 VISIT_STATUSES = {"geplant": "geplant", "aktiv": "aktiv", "abgeschlossen": "abgeschlossen"}
 ROLES = {
     "arzt": "Ärztin/Arzt",

@@ -1,0 +1,42 @@
+"""``demo --persons N [--seed S]``: fill the database with realistic fake data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from core.cli import CliContext, json_parent
+from core.demo.generator import generate_demo
+from core.errors import UserError
+from core.services.context import Actor
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("demo", parents=[json_parent()],
+                            help="Datenbank mit Beispieldaten füllen")
+    parser.add_argument("--persons", type=int, required=True, help="Anzahl Personen")
+    parser.add_argument("--seed", type=int, default=1, help="Startwert (gleiche Daten)")
+    parser.set_defaults(handler=run)
+
+
+def run(ctx: CliContext) -> int:
+    args: argparse.Namespace = ctx.args
+    if args.persons < 1 or args.persons > 10_000_000:
+        raise UserError("--persons: bitte eine Zahl zwischen 1 und 10.000.000 angeben.")
+
+    def progress(percent: int, message: str) -> None:
+        if not ctx.json and sys.stderr.isatty():
+            sys.stderr.write(f"\r{percent:3d} % {message}   ")
+
+    with ctx.session() as session:
+        actor = Actor.for_session(session, ctx.user)
+        report = generate_demo(session, actor.user, actor.origin, args.persons, args.seed,
+                               progress=progress)
+    payload = {"sites": report.sites, "visits": report.visits, "staff": report.staff,
+               "lots": report.lots, "persons": report.persons, "doses": report.doses,
+               "audit_entries": report.audit_entries}
+    ctx.emit(payload, lambda: (
+        f"Beispieldaten angelegt: {report.persons} Personen, {report.doses} Impfungen, "
+        f"{report.visits} Einsätze an {report.sites} Standorten, {report.lots} Chargen."))
+    return 0

@@ -1,0 +1,59 @@
+"""``selftest``: can this installation work? Used after installing the PyInstaller bundle."""
+
+from __future__ import annotations
+
+import ctypes.util
+import importlib.util
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from core.catalog.validate import validate_catalogs
+from core.cli import CliContext, json_parent
+
+
+def _check_qt() -> tuple[bool, str]:
+    if importlib.util.find_spec("PySide6") is None:
+        return False, "PySide6 nicht installiert"
+    from PySide6.QtCore import QLibraryInfo  # noqa: PLC0415 - optional, only probed here
+
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    found = sorted(p.name for p in plugins.glob("*")) if plugins.exists() else []
+    return bool(found), f"Qt-Plattform-Plugins: {len(found)} gefunden"
+
+
+def _check_zbar() -> tuple[bool, str]:
+    name = ctypes.util.find_library("zbar")
+    return (name is not None, f"libzbar: {name}" if name else "libzbar nicht gefunden")
+
+
+def _check_db(ctx: CliContext) -> tuple[bool, str]:
+    from core.db.engine import Database
+
+    if ctx.args.db:
+        db = ctx.database()
+        return True, f"Datenbank geöffnet ({db.engine.dialect.name})"
+    with tempfile.TemporaryDirectory() as tmp:
+        Database.open(str(Path(tmp) / "selftest.sqlite")).dispose()
+    return True, "Test-Datenbank angelegt und migriert"
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("selftest", parents=[json_parent()],
+                            help="Installation prüfen (Qt, zbar, Ressourcen, Datenbank)")
+    parser.set_defaults(handler=run)
+
+
+def run(ctx: CliContext) -> int:
+    problems = validate_catalogs()
+    checks = {
+        "resources": (not problems, "; ".join(problems) or "Produkte, Kreise, PLZ, Wertelisten"),
+        "qt": _check_qt(),
+        "zbar": _check_zbar(),
+        "database": _check_db(ctx),
+    }
+    ok = all(passed for passed, _ in checks.values())
+    payload = {"ok": ok, "checks": {k: {"ok": v[0], "detail": v[1]} for k, v in checks.items()}}
+    ctx.emit(payload, lambda: "\n".join(
+        f"{'OK    ' if v[0] else 'FEHLER'} {k}: {v[1]}" for k, v in checks.items()))
+    return 0 if ok else 1

@@ -1,0 +1,1 @@
+"""Realistic fake data for demos, screenshots and benchmarks (``main.py demo``)."""
