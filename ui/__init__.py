@@ -1,0 +1,1 @@
+"""Qt user interface. Talks to ``core`` services only, never to SQL directly."""

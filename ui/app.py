@@ -1,0 +1,67 @@
+"""QApplication set-up: translations, settings, database, main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.db.engine import Database, cli_user
+from core.errors import DatabaseError
+from core.paths import default_db_url, resource_path
+
+ORGANISATION = "Impfteam"
+APPLICATION = "Impfteam"
+
+
+def language() -> str:
+    """``de`` (default) or ``en``; IMPFTEAM_LANG overrides the saved choice."""
+    chosen = os.environ.get("IMPFTEAM_LANG") or str(QSettings().value("language", "de"))
+    return "en" if chosen.lower().startswith("en") else "de"
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Our texts are German in the source; English comes from impfteam_en.qm."""
+    translators: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    base = QTranslator(app)
+    if base.load(f"qtbase_{lang}", qt_dir):
+        app.installTranslator(base)
+        translators.append(base)
+    if lang != "de":
+        ours = QTranslator(app)
+        if ours.load(str(resource_path("i18n", f"impfteam_{lang}.qm"))):
+            app.installTranslator(ours)
+            translators.append(ours)
+    QLocale.setDefault(QLocale(QLocale.Language.German if lang == "de"
+                               else QLocale.Language.English, QLocale.Country.Germany))
+    return translators
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    return app
+
+
+def run(db_url: str | None, user: str | None) -> int:
+    app = create_application()
+    install_translators(app, language())
+    try:
+        db = Database.open(db_url or default_db_url())
+    except DatabaseError as exc:
+        QMessageBox.critical(None, app.translate("App", "Impfteam"), exc.message)
+        return 1
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, user or cli_user().replace("cli:", ""))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        db.dispose()

@@ -1,0 +1,96 @@
+"""Person search as you type (name, Kölner Phonetik, typos, birth date)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.db.engine import Database
+from core.errors import UserError
+from core.services.search import PersonHit, search_persons
+from ui.models.persons_model import PersonHitModel
+from ui.tasks import run_task
+
+DEBOUNCE_MS = 120
+
+
+class PersonsPage(QWidget):
+    results_shown = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._generation = 0
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("personSearch")
+        self.search.setClearButtonEnabled(True)
+        self.model = PersonHitModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("personResults")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel(self)
+        layout = QVBoxLayout(self)
+        for widget in (self.title, self.search, self.view, self.status):
+            layout.addWidget(widget)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Personen suchen"))
+        self.search.setPlaceholderText(
+            self.tr("Nachname, Vorname oder Geburtsdatum (TT.MM.JJJJ) – Tippfehler erlaubt"))
+        self.search.setToolTip(self.tr("Suche (Strg+F)"))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        text = self.search.text()
+        self._generation += 1
+        generation = self._generation
+
+        def find() -> list[PersonHit]:
+            with self.db.session() as session:
+                return search_persons(session, text, limit=50)
+
+        run_task(find, lambda hits: self._show(generation, hits),
+                 lambda exc: self._failed(generation, exc))
+
+    def _show(self, generation: int, hits: list[PersonHit]) -> None:
+        if generation != self._generation:
+            return  # an older keystroke's answer arrived late
+        self.model.set_rows(hits)
+        if self.search.text().strip() and not hits:
+            self.status.setText(self.tr("Keine Treffer. Person neu aufnehmen?"))
+        else:
+            self.status.setText(self.tr("%n Treffer", "", len(hits)))
+        self.results_shown.emit(len(hits))
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows([])
+        message = exc.message if isinstance(exc, UserError) else str(exc)
+        self.status.setText(message)
+        self.results_shown.emit(0)

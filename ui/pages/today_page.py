@@ -1,0 +1,102 @@
+"""Start page: today's visits and the ones coming up, straight from the database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from core.db.engine import Database
+from core.services.visits import VisitRow, list_visits
+from ui.models.visits_model import COL_DATE, COL_SITE, ROW_ROLE, VisitTableModel
+from ui.tasks import run_task
+
+UPCOMING_DAYS = 14
+
+
+def _table(model: VisitTableModel, parent: QWidget) -> QTableView:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.EditRole)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(COL_SITE, QHeaderView.ResizeMode.Stretch)
+    view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+    return view
+
+
+class TodayPage(QWidget):
+    """Shows visits; ``visit_activated`` fires on Enter/double-click for later pages."""
+
+    visit_activated = Signal(object)
+    loaded = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today or date.today()
+        self.today_model = VisitTableModel(self)
+        self.upcoming_model = VisitTableModel(self)
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.today_label = QLabel(self)
+        self.upcoming_label = QLabel(self)
+        self.today_view = _table(self.today_model, self)
+        self.upcoming_view = _table(self.upcoming_model, self)
+        self.today_view.setObjectName("todayVisits")
+        self.upcoming_view.setObjectName("upcomingVisits")
+        self.message = QLabel(self)
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for widget in (self.title, self.today_label, self.today_view, self.upcoming_label,
+                       self.upcoming_view, self.message):
+            layout.addWidget(widget)
+        layout.setStretchFactor(self.today_view, 1)
+        layout.setStretchFactor(self.upcoming_view, 2)
+        for view in (self.today_view, self.upcoming_view):
+            view.activated.connect(self._activated)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Einsätze – %1").replace("%1", self.today.strftime("%d.%m.%Y")))
+        self.today_label.setText(self.tr("Heute"))
+        self.upcoming_label.setText(
+            self.tr("Demnächst (nächste %n Tage)", "", UPCOMING_DAYS))
+
+    def refresh(self) -> None:
+        start, end = self.today, self.today + timedelta(days=UPCOMING_DAYS)
+
+        def load() -> list[VisitRow]:
+            with self.db.session() as session:
+                return list_visits(session, start, end)
+
+        run_task(load, self._show, self._failed)
+
+    def _show(self, rows: list[VisitRow]) -> None:
+        self.today_model.set_rows([r for r in rows if r.date == self.today])
+        self.upcoming_model.set_rows([r for r in rows if r.date > self.today])
+        self.message.clear()
+        if not self.today_model.rowCount():
+            self.message.setText(self.tr("Für heute ist kein Einsatz geplant."))
+        self.loaded.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(self.tr("Einsätze konnten nicht geladen werden: %1")
+                             .replace("%1", str(exc)))
+        self.loaded.emit()
+
+    def _activated(self, index: object) -> None:
+        view = self.sender()
+        if isinstance(view, QTableView):
+            self.visit_activated.emit(view.model().data(index, ROW_ROLE))  # type: ignore[arg-type]

@@ -1,0 +1,57 @@
+"""One background-work helper: run a core callable off the GUI thread.
+
+Results come back on the GUI thread through a signals object. DB writes go to a
+single-thread pool so they are serialised; pure work (decode, render) may use the
+global pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_write_pool: QThreadPool | None = None
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def write_pool() -> QThreadPool:
+    global _write_pool
+    if _write_pool is None:
+        _write_pool = QThreadPool()
+        _write_pool.setMaxThreadCount(1)
+    return _write_pool
+
+
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+    *,
+    writes: bool = False,
+) -> None:
+    """Run ``fn`` in a worker; ``on_done``/``on_error`` are called on the GUI thread."""
+    task = _Task(fn)
+    task.signals.done.connect(on_done)
+    task.signals.failed.connect(on_error)
+    (write_pool() if writes else QThreadPool.globalInstance()).start(task)
