@@ -1,0 +1,121 @@
+"""Warnings about past COVID-19 doses: interval too short, age or product constraint.
+
+A dose is judged by the rules in force on the day it was given, not on the evaluation
+date: a Spikevax dose to a 25-year-old in August 2021 was fine, the same dose after the
+STIKO announcement of 10.11.2021 is not. Warnings never change the verdict; they tell
+staff what to check in the Impfpass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from core.rules.datemath import add_months, age_years, de
+from core.rules.model import Vaccination
+from core.rules.result import Finding
+from core.rules.ruleset import RuleBook
+from core.rules.series import Series
+
+
+def dose_warnings(birth: date, series: Series, book: RuleBook) -> Iterator[Finding]:
+    """All findings for the doses of ``series`` (series doses first, then boosters)."""
+    doses = series.series_doses + series.boosters
+    for number, dose in enumerate(doses, 1):
+        yield from _age_checks(birth, number, dose, book)
+    previous: Vaccination | None = None
+    for number, dose in enumerate(series.series_doses, 1):
+        if previous is not None:
+            yield from _interval_checks(number, previous, dose, book)
+        previous = dose
+    for number, dose in enumerate(series.boosters, len(series.series_doses) + 1):
+        yield from _booster_checks(birth, number, dose, series, book)
+
+
+def _age_checks(birth: date, number: int, dose: Vaccination, book: RuleBook) -> Iterator[Finding]:
+    rules = book.on(dose.date)
+    key = dose.product.key
+    age = age_years(birth, dose.date)
+    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
+    minimum = rules.min_age.get(key)
+    if minimum is not None:
+        if age < minimum.params.min_age_years:
+            yield Finding(
+                minimum.id,
+                f"{label}: im Alter von {age} Jahren, zugelassen erst ab "
+                f"{minimum.params.min_age_years} Jahren (Regel {minimum.id}).",
+            )
+    elif book.has_min_age_rules(key):
+        yield Finding(
+            f"{key}",
+            f"{label}: am Impfdatum ist für {dose.product.name} keine Zulassung hinterlegt.",
+        )
+    restriction = rules.age_restrictions.get(key)
+    if restriction is not None and age < restriction.params.min_age_years:
+        yield Finding(
+            restriction.id,
+            f"{label}: im Alter von {age} Jahren; unter {restriction.params.min_age_years} Jahren "
+            f"wird {restriction.params.recommended_name} empfohlen (Regel {restriction.id}).",
+        )
+
+
+def _interval_checks(
+    number: int, previous: Vaccination, dose: Vaccination, book: RuleBook
+) -> Iterator[Finding]:
+    rules = book.on(dose.date)
+    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
+    interval = rules.interval
+    gap = (dose.date - previous.date).days
+    if interval is not None:
+        need = interval.params.days_between(previous.product.key, dose.product.key)
+        if gap < need:
+            yield Finding(
+                interval.id,
+                f"{label}: Abstand zur Dosis vom {de(previous.date)} ({previous.product.name}) "
+                f"nur {gap} Tage, mindestens {need} Tage empfohlen (Regel {interval.id}).",
+            )
+    if previous.product.key != dose.product.key:
+        for product in (previous.product, dose.product):
+            use = rules.product_use.get(product.key)
+            if use is not None and not use.params.heterologous:
+                yield Finding(
+                    use.id,
+                    f"{label}: gemischte Impfserie mit {product.name}, dafür nicht zugelassen "
+                    f"(Regel {use.id}).",
+                )
+
+
+def _booster_checks(
+    birth: date, number: int, dose: Vaccination, series: Series, book: RuleBook
+) -> Iterator[Finding]:
+    rules = book.on(dose.date)
+    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
+    use = rules.product_use.get(dose.product.key)
+    if use is not None and not use.params.booster:
+        yield Finding(
+            use.id,
+            f"{label}: {dose.product.name} ist als Auffrischimpfung nicht zugelassen "
+            f"(Regel {use.id}).",
+        )
+    booster = rules.booster
+    if booster is None or series.completed_on is None or series.last_required is None:
+        return
+    if number != len(series.series_doses) + 1:
+        return  # only the first booster has a recommended interval to the series
+    age = age_years(birth, dose.date)
+    earliest: date | None = None
+    single = booster.params.single_dose_products.get(series.last_required.product.key)
+    if single is not None and series.required == 1 and series.via_infection is None:
+        earliest = series.completed_on + timedelta(days=single.days_after_series)
+    else:
+        for group in booster.params.groups:
+            if group.covers(age):
+                earliest = add_months(series.completed_on, group.months_after_series)
+                break
+    if earliest is not None and dose.date < earliest:
+        yield Finding(
+            booster.id,
+            f"{label}: Auffrischimpfung vor dem empfohlenen Abstand (frühestens {de(earliest)} "
+            f"nach Abschluss der Grundimmunisierung am {de(series.completed_on)}; "
+            f"Regel {booster.id}).",
+        )
