@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import ValidationError
 from core.paths import resource_path
 
 ATTRIBUTION = (
@@ -58,7 +58,7 @@ class DistrictCatalog:
     def require(self, ags: str, field: str = "Kreis") -> District:
         district = self.get(ags)
         if district is None:
-            raise UserError(
+            raise ValidationError(
                 f"{field}: Unbekannter Kreisschlüssel „{ags}“. Erwartet wird der "
                 "fünfstellige AGS eines Kreises in NRW oder Hessen, z. B. 05754.",
                 field=field,

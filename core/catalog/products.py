@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import ValidationError
 from core.paths import resource_path
 
 DISEASES = ("covid19", "measles")
@@ -55,7 +55,7 @@ class ProductCatalog:
         product = self.resolve(name_or_code)
         if product is None:
             known = ", ".join(p.name for p in self.products)
-            raise UserError(
+            raise ValidationError(
                 f"{field}: Unbekannter Impfstoff „{name_or_code}“. Bekannt sind: {known}.",
                 field=field,
             )

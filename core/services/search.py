@@ -62,6 +62,15 @@ def parse_query(text: str, birth: date | None = None) -> ParsedQuery:
     return ParsedQuery(tuple(names), birth, comma)
 
 
+def _orders(q: ParsedQuery) -> list[tuple[str, ...]]:
+    """Name orders to try: as typed, and swapped ("Anna Müller") unless a comma fixed it."""
+    if not q.names:
+        return []
+    if q.comma or len(q.names) < 2:
+        return [q.names]
+    return [q.names, q.names[::-1]]
+
+
 def _prefix(column: InstrumentedAttribute[str], prefix: str) -> list[ColumnElement[bool]]:
     return [column >= prefix, column < prefix_upper_bound(prefix)]
 
@@ -71,8 +80,7 @@ def _candidate_queries(q: ParsedQuery) -> list[Select[Any]]:
     queries: list[Select[Any]] = []
     if q.birth is not None:
         queries.append(base.where(Person.birth_date == q.birth))
-    orders = [q.names] if q.comma or len(q.names) < 2 else [q.names, q.names[::-1]]
-    for order in orders:
+    for order in _orders(q):
         family = order[0]
         given = order[1] if len(order) > 1 else None
         queries.append(base.where(*_prefix(Person.family_norm, family)))
@@ -100,8 +108,7 @@ def _name_score(person: Person, family: str, given: str | None) -> float:
 
 def score_person(person: Person, q: ParsedQuery) -> int:
     if q.names:
-        orders = [q.names] if q.comma or len(q.names) < 2 else [q.names, q.names[::-1]]
-        best = max(_name_score(person, o[0], o[1] if len(o) > 1 else None) for o in orders)
+        best = max(_name_score(person, o[0], o[1] if len(o) > 1 else None) for o in _orders(q))
     else:
         best = 100.0
     if q.birth is not None and person.birth_date != q.birth:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -16,10 +17,17 @@ from core.services.search import PersonHit
 
 COL_NAME, COL_BIRTH, COL_POSTCODE, COL_SCORE = range(4)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+CTX = "PersonHitModel"
+HEADERS = (
+    QT_TRANSLATE_NOOP("PersonHitModel", "Name"),
+    QT_TRANSLATE_NOOP("PersonHitModel", "Geburtsdatum"),
+    QT_TRANSLATE_NOOP("PersonHitModel", "PLZ"),
+    QT_TRANSLATE_NOOP("PersonHitModel", "Treffer"),
+)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PersonHitModel", text)
+def _tr(text: object) -> str:
+    return QCoreApplication.translate(CTX, str(text))
 
 
 class PersonHitModel(QAbstractTableModel):
@@ -38,20 +46,26 @@ class PersonHitModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 4
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [_tr("Name"), _tr("Geburtsdatum"), _tr("PLZ"), _tr("Treffer")][section]
+            return _tr(HEADERS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         hit = self._rows[index.row()]
         if role == ROW_ROLE:
             return hit
         if role == Qt.ItemDataRole.DisplayRole:
-            return [f"{hit.family_name}, {hit.given_name}", hit.birth_date.strftime("%d.%m.%Y"),
-                    hit.postcode, f"{hit.score} %"][index.column()]
+            return [
+                f"{hit.family_name}, {hit.given_name}",
+                hit.birth_date.strftime("%d.%m.%Y"),
+                hit.postcode,
+                f"{hit.score} %",
+            ][index.column()]
         return None

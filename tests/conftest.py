@@ -1,0 +1,89 @@
+"""Shared fixtures: a real migrated SQLite file per test (copied from a template)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+if os.environ.get("IMPFTEAM_TEST_REAL_DISPLAY") != "1":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core.db.engine import Database
+from core.services.context import Actor
+
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real data dir or the developer's QSettings."""
+    monkeypatch.setenv("IMPFTEAM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    Database.open(str(path)).dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    path = tmp_path / "impfteam.sqlite"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database.open(str(db_path))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def actor(db: Database) -> Actor:
+    with db.session() as session:
+        return Actor.for_session(session, "t.tester")
+
+
+@dataclass
+class World:
+    """A small valid setup: site, doctor, vaccinator, today's visit with a Comirnaty lot."""
+
+    site_id: str
+    doctor_id: str
+    vaccinator_id: str
+    visit_id: str
+    lot_id: str
+    person_id: str
+
+
+@pytest.fixture
+def world(db: Database, actor: Actor) -> World:
+    from core.services.lots import allocate_lot, create_lot
+    from core.services.persons import PersonInput, create_person
+    from core.services.sites import SiteInput, create_site
+    from core.services.staff import StaffInput, create_staff
+    from core.services.visits import VisitInput, create_visit
+
+    with db.session() as s:
+        site = create_site(s, actor, SiteInput("Jobcenter Gütersloh", "jobcenter", "05754",
+                                               "Berliner Str. 1", "33330", "Gütersloh"))
+        doctor = create_staff(s, actor, StaffInput("Wagner", "Eva", "arzt", "e.wagner"))
+        nurse = create_staff(s, actor, StaffInput("Koch", "Tim", "impfend", "t.koch"))
+        visit = create_visit(s, actor, VisitInput(site.id, TODAY, time(9), time(15, 30), 100,
+                                                  "aktiv", members=[(doctor.id, "arzt"),
+                                                                    (nurse.id, "impfend")]))
+        lot = create_lot(s, actor, "Comirnaty", "FK1234", TODAY + timedelta(days=60), 50)
+        allocate_lot(s, actor, visit.id, lot.id, 30)
+        person = create_person(s, actor, PersonInput("Müller", "Anna", date(1980, 4, 10),
+                                                     "w", postcode="33330"))
+        return World(site.id, doctor.id, nurse.id, visit.id, lot.id, person.id)
