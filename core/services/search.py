@@ -23,6 +23,8 @@ from core.services.names import fold, phonetic, prefix_upper_bound
 
 CANDIDATES_PER_QUERY = 200
 MIN_SCORE = 60
+FAMILY_WEIGHT = 0.6  # the family name identifies more than the given name
+SWAP_PENALTY = 5  # "Vorname Nachname" is read as well, but typed order wins ties
 _DATE_TOKEN = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{1,2}-\d{1,2}$")
 
 
@@ -103,12 +105,15 @@ def _name_score(person: Person, family: str, given: str | None) -> float:
         return score
     giv = person.given_norm
     given_score = 100.0 if giv.startswith(given) else fuzz.ratio(giv, given)
-    return 0.5 * score + 0.5 * given_score
+    return FAMILY_WEIGHT * score + (1 - FAMILY_WEIGHT) * given_score
 
 
 def score_person(person: Person, q: ParsedQuery) -> int:
     if q.names:
-        best = max(_name_score(person, o[0], o[1] if len(o) > 1 else None) for o in _orders(q))
+        best = max(
+            _name_score(person, o[0], o[1] if len(o) > 1 else None) - SWAP_PENALTY * swapped
+            for swapped, o in enumerate(_orders(q))
+        )
     else:
         best = 100.0
     if q.birth is not None and person.birth_date != q.birth:
