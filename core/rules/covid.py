@@ -73,6 +73,7 @@ def evaluate_covid(
         out.status = "unvollstaendig"
     else:
         out.status = "ungeimpft"
+        reasons.append(f"Ungeimpft: keine COVID-19-Impfung bis zum {de(on_day)} dokumentiert.")
 
     _exemption(series, infections, doses, today, on_day, geimpft, genesen, out)
     age = age_years(person.birth_date, on_day)
@@ -175,7 +176,10 @@ def _tested(
             )
             continue
         if not test.negative:
-            out.reasons.append(f"Test {test.type} vom {de_time(at)} ist positiv.")
+            out.reasons.append(
+                f"Test {test.type} vom {de_time(at)} ist positiv, kein Testnachweis "
+                f"(Regel {rule.id})."
+            )
             continue
         hours = params.max_hours.get(test.type)
         if hours is None:
@@ -186,6 +190,11 @@ def _tested(
                 f"Getestet: negativer {test.type}-Test vom {de_time(at)}, "
                 f"höchstens {hours} Stunden alt am {de_time(now)} (Regel {rule.id})."
             )
+    if not holds:
+        windows = ", ".join(f"{kind} höchstens {h} Stunden" for kind, h in params.max_hours.items())
+        out.reasons.append(
+            f"Kein gültiger negativer Test am {de_time(now)} ({windows}; Regel {rule.id})."
+        )
     return holds
 
 
@@ -334,7 +343,12 @@ def _next_dose(
             return None
         youngest, rule_id = min(ages)
         _use(out, rule_id)
-        return max(on_day, date_at_age_years(birth, youngest))
+        first = max(on_day, date_at_age_years(birth, youngest))
+        out.reasons.append(
+            f"Erste Dosis möglich ab {de(first)}: jüngstes zugelassenes Alter {youngest} Jahre "
+            f"(Regel {rule_id})."
+        )
+        return first
     rule = today.interval
     if rule is None:
         out.reasons.append(f"Keine Regel zu Impfabständen am {de(on_day)} in Kraft.")
@@ -345,12 +359,16 @@ def _next_dose(
     use = today.product_use.get(last.product.key)
     if use is None or use.params.heterologous:
         options.append(rule.params.heterologous_days)
-    elif use is not None:
-        _use(out, use.id)
     days = min(options)
     earliest = last.date + timedelta(days=days)
     out.reasons.append(
         f"Nächste Dosis der Grundimmunisierung frühestens am {de(earliest)}: {days} Tage nach "
         f"der Dosis vom {de(last.date)} ({last.product.name}) (Regel {rule.id})."
     )
+    if use is not None and not use.params.heterologous:
+        _use(out, use.id)
+        out.reasons.append(
+            f"Nach {last.product.name} nur dasselbe Produkt für die nächste Dosis "
+            f"(Regel {use.id})."
+        )
     return earliest

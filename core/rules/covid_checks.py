@@ -45,11 +45,14 @@ def _age_checks(birth: date, number: int, dose: Vaccination, book: RuleBook) -> 
                 f"{label}: im Alter von {age} Jahren, zugelassen erst ab "
                 f"{minimum.params.min_age_years} Jahren (Regel {minimum.id}).",
             )
-    elif book.has_min_age_rules(key):
-        yield Finding(
-            f"{key}",
-            f"{label}: am Impfdatum ist für {dose.product.name} keine Zulassung hinterlegt.",
-        )
+    else:
+        approval = book.first_approval(key)
+        if approval is not None and dose.date < approval.valid_from:
+            yield Finding(
+                approval.id,
+                f"{label}: vor der Zulassung von {dose.product.name} am "
+                f"{de(approval.valid_from)} gegeben (Regel {approval.id}).",
+            )
     restriction = rules.age_restrictions.get(key)
     if restriction is not None and age < restriction.params.min_age_years:
         yield Finding(

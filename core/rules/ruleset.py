@@ -203,11 +203,10 @@ class RuleBook:
                 edges.add(rule.valid_to + ONE_DAY)
         self._edges = sorted(edges)
         self._segments: dict[int, RulesOnDate] = {}
-        self._products_with_min_age = frozenset(
-            getattr(rule.params, "product", "")
-            for rule in self.rules
-            if rule.kind == "covid19_min_age"
-        )
+        self._approvals: dict[str, Rule[object]] = {}
+        for rule in sorted(self.rules, key=lambda r: r.valid_from, reverse=True):
+            if rule.kind == "covid19_min_age":
+                self._approvals[getattr(rule.params, "product", "")] = rule
 
     def by_id(self, rule_id: str) -> Rule[object] | None:
         for rule in self.rules:
@@ -215,9 +214,9 @@ class RuleBook:
                 return rule
         return None
 
-    def has_min_age_rules(self, product_key: str) -> bool:
-        """True when the product's approval (minimum age) is recorded at all."""
-        return product_key in self._products_with_min_age
+    def first_approval(self, product_key: str) -> Rule[object] | None:
+        """The earliest minimum-age (approval) rule of a product, if any is recorded."""
+        return self._approvals.get(product_key)
 
     def on(self, day: date) -> RulesOnDate:
         segment = bisect.bisect_right(self._edges, day)
