@@ -258,7 +258,12 @@ def _exemption(
     if lifted and series.complete:
         out.reasons.append(f"Keine zeitliche Grenze: {lifted} (Regel {rule.id}).")
     elif limit is not None and series.last_required is not None:
-        state = "testbefreit" if on_day <= limit else "Testbefreiung durch die Impfung abgelaufen"
+        if by_vaccination:
+            state = "testbefreit"
+        elif on_day > limit:
+            state = "Testbefreiung durch die Impfung abgelaufen"
+        else:
+            state = "noch nicht geschützt, daher nicht testbefreit"
         out.reasons.append(
             f"Letzte erforderliche Dosis vom {de(series.last_required.date)} befreit höchstens "
             f"{months} Monate von der Testpflicht, bis {de(limit)}; am {de(on_day)} {state} "

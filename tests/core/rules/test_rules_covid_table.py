@@ -61,6 +61,13 @@ CASES = [
         reason="geschützt erst ab 16.06.2021",
     ),
     Case(
+        "s003-waiting-period-not-test-exempt",
+        person(doses=(("2021-11-20", C), ("2021-12-11", C))),
+        "2021-12-25",
+        {"status": "unvollstaendig", "test_exempt": False, "protected_until": "2022-06-11"},
+        reason="noch nicht geschützt, daher nicht testbefreit",
+    ),
+    Case(
         "s003-geimpft-day15",
         person(doses=CC),
         "2021-06-16",
