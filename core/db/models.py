@@ -1,6 +1,7 @@
 """All ORM models in one import (``from core.db.models import Person``)."""
 
 from core.db.base import Base, Tracked, Voidable
+from core.db.models_exchange import ConflictEntry, DuplicateDoseFlag, ImportedPackage, SyncBase
 from core.db.models_log import AuditEntry, ChangeCounter, ExportMark
 from core.db.models_org import Lot, LotAllocation, Setting, Site, Staff, Visit, VisitMember
 from core.db.models_person import Certificate, Infection, MeaslesEvidence, Person, Vaccination
@@ -11,7 +12,8 @@ EXCHANGED = (
 )
 
 __all__ = [
-    "EXCHANGED", "AuditEntry", "Base", "Certificate", "ChangeCounter", "ExportMark",
-    "Infection", "Lot", "LotAllocation", "MeaslesEvidence", "Person", "Setting", "Site",
-    "Staff", "Tracked", "Vaccination", "Visit", "VisitMember", "Voidable",
+    "EXCHANGED", "AuditEntry", "Base", "Certificate", "ChangeCounter", "ConflictEntry",
+    "DuplicateDoseFlag", "ExportMark", "ImportedPackage", "Infection", "Lot", "LotAllocation",
+    "MeaslesEvidence", "Person", "Setting", "Site", "Staff", "SyncBase", "Tracked",
+    "Vaccination", "Visit", "VisitMember", "Voidable",
 ]
