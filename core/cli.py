@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "visits",
     "status",
     "selftest",
+    "keys", "verify", "certificate",
 )
 
 
