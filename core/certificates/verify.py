@@ -52,7 +52,7 @@ def _iso(moment: datetime | None) -> str | None:
 class VerifyResult:
     """The ``verify`` result; ``to_dict()`` is the design.md JSON plus ``reasons``/``notes``.
 
-    ``time_valid``, ``dsc_problem``, ``key_usage_ok`` and ``schema_valid`` are kept for
+    ``time_valid``, ``dsc_valid``, ``key_usage_ok`` and ``schema_valid`` are kept for
     callers (tests, GUI) that need the individual verdicts, not only the status.
     """
 
@@ -73,6 +73,7 @@ class VerifyResult:
     algorithm: str | None = None
     time_valid: bool | None = None
     key_usage_ok: bool | None = None
+    dsc_valid: bool | None = None
     schema_valid: bool | None = None
     dsc_subject: str | None = None
 
@@ -217,6 +218,7 @@ def _judge(result: VerifyResult, message: CoseSign1, trust: TrustList | None,
     _check_time(result, at)
     if dsc is not None:
         problem = dsc.validity_problem(at)
+        result.dsc_valid = problem is None
         if problem:
             result.errors.append(problem)
         usage = dsc.usage_problem(result.certificate_type) if result.certificate_type else None

@@ -1,7 +1,8 @@
 """Repair of text typed by a USB barcode scanner in keyboard-wedge mode.
 
 A wedge scanner "types" the QR content as key presses for the layout it is configured
-for (usually US). On a German (QWERTZ) desktop the same keys give other characters:
+for (usually US; the reverse case, a German-configured scanner on a US layout, is
+handled too). On a German (QWERTZ) desktop the same keys give other characters:
 ``Y``/``Z`` swap, ``:`` arrives as ``Ö``, ``-`` as ``ß``, ``/`` as ``-``, ``*`` as ``(``
 and ``+`` as the dead key ``` ` ``` (which may merge with the next vowel: ``+A`` ->
 ``À``). Caps Lock lower-cases letters. Base45 uses exactly these characters, so such
@@ -23,6 +24,9 @@ _DE_TO_US = {
     "Ö": ":", "ö": ":", "ß": "-", "-": "/", "(": "*", "`": "+", "´": "=", "_": "?",
     "Y": "Z", "Z": "Y", "y": "Z", "z": "Y",
 }
+#: The reverse case: a scanner set to German typing into a US layout.
+_US_TO_DE_SCANNER = {">": ":", "/": "-", "&": "/", "}": "*", "]": "+", "Y": "Z", "Z": "Y",
+                     "y": "Z", "z": "Y"}
 #: Dead-key grave (from ``+``) merged with a vowel.
 _GRAVE = {"À": "+A", "È": "+E", "Ì": "+I", "Ò": "+O", "Ù": "+U",
           "à": "+A", "è": "+E", "ì": "+I", "ò": "+O", "ù": "+U"}
@@ -61,6 +65,11 @@ def german_layout_repair(text: str) -> str:
     return "".join(out)
 
 
+def us_layout_repair(text: str) -> str:
+    """Undo a German-configured scanner typing into a US layout (``HC1>`` prefix)."""
+    return "".join(_US_TO_DE_SCANNER.get(ch, ch.upper()) for ch in text)
+
+
 def _decodes(text: str) -> bool:
     try:
         decode_hc1(text)
@@ -80,11 +89,12 @@ def repair_scanner_input(raw: str) -> WedgeResult:
     if text.upper() != text and text.upper().startswith(PREFIX):
         candidates.append(("Feststelltaste war aktiv", text.upper()))
     candidates.append(("Tastaturbelegung Deutsch/US vertauscht", german_layout_repair(text)))
+    candidates.append(("Scanner auf Deutsch, Tastatur auf US", us_layout_repair(text)))
     for reason, candidate in candidates:
         if candidate.startswith(PREFIX) and _decodes(candidate):
             return WedgeResult(candidate, True, f"Scannereingabe repariert ({reason}).")
     head = text[:4]
-    if not (head.upper().startswith("HC1") or head.upper() == "HC1Ö"):
+    if not head.upper().startswith("HC1"):
         return WedgeResult(None, False, "Kein EU-Impfzertifikat: die Eingabe beginnt nicht mit "
                            "„HC1:“. Ist der Scanner richtig eingestellt?")
     bad = sorted({ch for ch in text[4:] if ch not in _B45})
