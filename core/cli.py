@@ -30,6 +30,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "visits",
     "status",
     "selftest",
+    "export",
+    "importing",
+    "conflicts",
     "keys", "verify", "certificate",
 )
 

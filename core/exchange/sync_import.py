@@ -1,0 +1,298 @@
+"""``import sync``: merge a team's package into this database (usually the Impfzentrum hub).
+
+Records merge by UUID. Provenance (``created_*``, ``updated_at``, ``origin``) is kept as the
+team wrote it, but ``row_version`` comes from *this* database's counter, so the hub can
+export its own deltas later. Rows are therefore written with Core statements, not the
+ORM: the ``before_flush`` hook of ``core.db.versioning`` would overwrite ``updated_at``.
+
+Merge rule per record (documented in docs/formats.md, "Konfliktregel"):
+- unknown here → created;
+- equal to ours (all columns but row_version) → unchanged;
+- equal to the version we took from an earlier package (``SyncBase``) → unchanged (our
+  later edit stays);
+- ours is still that earlier version → updated (the team changed it), unless the package
+  is older than what we have (imported out of order) → unchanged;
+- otherwise both sides changed it: a conflict, decided by ``decide`` and logged in
+  ``ConflictEntry``.
+Everything happens in the caller's transaction; any error raises ``ImportFailed`` so the
+unit of work rolls back and nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.db.base import new_id, utcnow
+from core.db.models import AuditEntry, ConflictEntry, ImportedPackage, SyncBase
+from core.db.versioning import next_versions
+from core.errors import UserError
+from core.exchange.common import Cancel, ImportReport, Progress, Steps
+from core.exchange.duplicates import flag_duplicate_doses
+from core.exchange.sync_format import EntitySpec, differing, entity_specs, fingerprint, json_image
+from core.exchange.sync_package import Package, read_package
+from core.services.context import Actor
+from core.services.records import LABELS
+
+CHUNK = 500
+
+
+class ImportFailed(UserError):
+    """Errors were found; the report lists them and nothing was applied."""
+
+    def __init__(self, report: ImportReport) -> None:
+        first = report.errors[0].text() if report.errors else ""
+        super().__init__(f"{len(report.errors)} Fehler, nichts übernommen. Erster: {first}")
+        self.report = report
+
+
+def chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def decide(local: dict[str, Any], incoming: dict[str, Any]) -> tuple[str, str, str]:
+    """The conflict rule: (winner ``lokal``/``paket``, rule code, German reason).
+
+    1. A void beats an edit: a record voided on one side stays voided (a void is a
+       deliberate correction; an edit made without knowing of it must not revive it).
+    2. Otherwise the later ``updated_at`` wins (the most recent knowledge).
+    3. On a tie our version stays (the hub does not flip-flop on re-imports).
+    """
+    local_void = local.get("voided_at") is not None
+    incoming_void = incoming.get("voided_at") is not None
+    if local_void != incoming_void:
+        winner = "lokal" if local_void else "paket"
+        return winner, "storno_gewinnt", "Stornierung geht vor Änderung"
+    if incoming["updated_at"] > local["updated_at"]:
+        return "paket", "neuere_aenderung", "Änderung im Paket ist neuer"
+    if incoming["updated_at"] < local["updated_at"]:
+        return "lokal", "neuere_aenderung", "eigene Änderung ist neuer"
+    return "lokal", "gleichstand_lokal", "gleicher Zeitstempel, eigene Fassung bleibt"
+
+
+class Merger:
+    """Applies one verified package; collects counts, conflicts and audit rows."""
+
+    def __init__(self, session: Session, actor: Actor, package: Package, report: ImportReport,
+                 steps: Steps) -> None:
+        self.s, self.actor, self.package, self.report, self.steps = (
+            session, actor, package, report, steps)
+        self.remap: dict[str, dict[str, str]] = {}
+        self.audit_rows: list[dict[str, Any]] = []
+        self.now = utcnow()
+
+    # -- queries ---------------------------------------------------------------------
+    def fetch(self, spec: EntitySpec, column: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
+        table, found = spec.table, []
+        for part in chunks(sorted(set(keys), key=str)):
+            result = self.s.execute(select(*table.c).where(table.c[column].in_(part)))
+            found += [dict(row) for row in result.mappings()]
+        return found
+
+    def existing_ids(self, table_name: str, ids: set[str]) -> set[str]:
+        table = next(s.table for s in entity_specs() if s.name == table_name)
+        found: set[str] = set()
+        for part in chunks(sorted(ids)):
+            found.update(self.s.scalars(select(table.c.id).where(table.c.id.in_(part))))
+        return found
+
+    # -- steps -----------------------------------------------------------------------
+    def run(self) -> None:
+        specs = entity_specs()
+        try:
+            for index, spec in enumerate(specs):
+                self.merge_entity(spec)
+                if self.report.errors:
+                    return
+                self.steps(40 + int(50 * (index + 1) / len(specs)), f"{spec.name} übernommen")
+            self.report.duplicates = flag_duplicate_doses(
+                self.s, self.actor.user, self.package.package_id,
+                [v["id"] for _, _, v in self.package.rows.get("vaccination", [])])
+            self.steps(95, "Protokoll schreiben")
+            if self.audit_rows:
+                self.s.execute(insert(AuditEntry), self.audit_rows)
+            self.s.flush()
+        except IntegrityError as exc:
+            self.report.error("Das Paket verletzt eine Regel der Datenbank "
+                              f"({str(exc.orig).splitlines()[0][:200]}).")
+            return
+        if self.s.scalar(select(ImportedPackage.id).where(
+                ImportedPackage.data_sha256 == self.package.data_sha256)) is None:
+            m = self.package.manifest
+            self.s.add(ImportedPackage(
+                package_id=self.package.package_id, data_sha256=self.package.data_sha256,
+                imported_by=self.actor.user, team_id=str(m.get("team_id", "")),
+                device_id=str(m.get("device_id", "")),
+                from_version=int(m.get("from_version", 0)),
+                to_version=int(m.get("to_version", 0)), counts=self.report.to_json()))
+
+    def merge_entity(self, spec: EntitySpec) -> None:
+        rows = self.package.rows.get(spec.name, [])
+        if not rows:
+            return
+        for _, _, values in rows:
+            for column, target in spec.foreign_keys:
+                mapping = self.remap.get(target)
+                if mapping and values.get(column) in mapping:
+                    values[column] = mapping[values[column]]
+        incoming = {values["id"]: (sheet, number, values) for sheet, number, values in rows}
+        local = {row["id"]: row for row in self.fetch(spec, "id", incoming)}
+        if spec.natural_keys:
+            self.match_natural_keys(spec, incoming, local)
+        self.check_foreign_keys(spec, incoming)
+        if self.report.errors:
+            return
+        bases = {b.entity_id: b for part in chunks(list(incoming)) for b in self.s.scalars(
+            select(SyncBase).where(SyncBase.entity == spec.name, SyncBase.entity_id.in_(part)))}
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        new_bases: dict[str, str] = {}
+        for entity_id, (_sheet, _number, inc) in incoming.items():
+            ih = fingerprint(spec, inc)
+            loc = local.get(entity_id)
+            base = bases[entity_id].base_hash if entity_id in bases else None
+            if loc is None:
+                creates.append(inc)
+            elif fingerprint(spec, loc) == ih or base == ih:
+                self.report.count("unchanged", spec.name)
+            elif base is not None and base == fingerprint(spec, loc):
+                if inc["updated_at"] >= loc["updated_at"]:
+                    updates.append((inc, loc))
+                else:
+                    self.report.count("unchanged", spec.name)
+                    continue  # an older package: keep the base of the newer one
+            else:
+                winner = self.log_conflict(spec, loc, inc)
+                if winner == "paket":
+                    updates.append((inc, loc))
+                else:
+                    self.report.count("unchanged", spec.name)
+            if base != ih:
+                new_bases[entity_id] = ih
+        self.apply(spec, creates, updates)
+        self.save_bases(spec, new_bases, bases)
+
+    def match_natural_keys(self, spec: EntitySpec, incoming: dict[str, Any],
+                           local: dict[str, dict[str, Any]]) -> None:
+        """A record created independently on two devices with the same unique key (same
+        lot number, same login, same team member) is the same record: use our UUID."""
+        for key in spec.natural_keys:
+            pending = [v for _s, _n, v in incoming.values() if v["id"] not in local]
+            if not pending:
+                return
+            found = {tuple(row[c] for c in key): row
+                     for row in self.fetch(spec, key[0], (v[key[0]] for v in pending))}
+            for values in pending:
+                row = found.get(tuple(values[c] for c in key))
+                if row is None or row["id"] in incoming:
+                    continue
+                old = values["id"]
+                self.remap.setdefault(spec.name, {})[old] = row["id"]
+                values["id"] = row["id"]
+                incoming[row["id"]] = incoming.pop(old)
+                local[row["id"]] = row
+
+    def check_foreign_keys(self, spec: EntitySpec, incoming: dict[str, Any]) -> None:
+        for column, target in spec.foreign_keys:
+            wanted = {v[column] for _s, _n, v in incoming.values() if v.get(column)}
+            if target == spec.name:
+                wanted -= set(incoming)
+            missing = wanted - self.existing_ids(target, wanted) if wanted else set()
+            for sheet, number, values in incoming.values():
+                if values.get(column) in missing:
+                    self.report.error(
+                        f"verweist auf {LABELS.get(target, target)} {values[column]}; dieser "
+                        "Datensatz fehlt hier. Bitte zuerst das ältere Paket einlesen oder "
+                        "beim Team ein Vollpaket (export sync --full) anfordern.",
+                        sheet, number, column)
+
+    def log_conflict(self, spec: EntitySpec, loc: dict[str, Any], inc: dict[str, Any]) -> str:
+        winner, rule, reason = decide(loc, inc)
+        fields = differing(spec, loc, inc)
+        self.s.add(ConflictEntry(
+            user=self.actor.user, package_id=self.package.package_id, entity=spec.name,
+            entity_id=inc["id"], winner=winner, rule=rule, reason=reason,
+            fields=", ".join(fields), local=json_image(loc), incoming=json_image(inc)))
+        self.report.conflicts += 1
+        return winner
+
+    def apply(self, spec: EntitySpec, creates: list[dict[str, Any]],
+              updates: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        if not creates and not updates:
+            return
+        table = spec.table
+        last = next_versions(self.s, len(creates) + len(updates))
+        version = last - len(creates) - len(updates)
+        self_refs = [c for c, target in spec.foreign_keys if target == spec.name]
+        deferred: list[dict[str, Any]] = []
+        rows = []
+        for values in creates:
+            version += 1
+            row = {**values, "row_version": version}
+            if any(row.get(c) for c in self_refs):
+                deferred.append({"b_id": row["id"], **{f"v_{c}": row[c] for c in self_refs}})
+                row.update({c: None for c in self_refs})
+            rows.append(row)
+        if rows:
+            self.s.execute(insert(table), rows)
+            self.report.count("created", spec.name, len(rows))
+        names = [c.name for c in spec.columns if c.name != "id"]
+        if updates:
+            statement = update(table).where(table.c.id == bindparam("b_id")).values(
+                {name: bindparam(f"v_{name}") for name in names})
+            params = []
+            for inc, _loc in updates:
+                version += 1
+                params.append({"b_id": inc["id"], **{f"v_{n}": inc[n] for n in names},
+                               "v_row_version": version})
+            self.s.execute(statement, params)
+            self.report.count("updated", spec.name, len(updates))
+        if deferred:
+            self.s.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+                {c: bindparam(f"v_{c}") for c in self_refs}), deferred)
+        base = {"at": self.now, "user": self.actor.user, "origin": self.actor.origin,
+                "entity": spec.name}
+        pid = self.package.package_id
+        self.audit_rows += [{**base, "id": new_id(), "action": "sync.create",
+                             "entity_id": v["id"], "before": None,
+                             "after": {"paket": pid}} for v in creates]
+        self.audit_rows += [{**base, "id": new_id(), "action": "sync.update",
+                             "entity_id": inc["id"], "before": json_image(loc),
+                             "after": json_image(inc)} for inc, loc in updates]
+
+    def save_bases(self, spec: EntitySpec, new_bases: dict[str, str],
+                   bases: dict[str, SyncBase]) -> None:
+        pid = self.package.package_id
+        inserts = [{"entity": spec.name, "entity_id": k, "base_hash": h, "package_id": pid}
+                   for k, h in new_bases.items() if k not in bases]
+        if inserts:
+            self.s.execute(insert(SyncBase), inserts)
+        for key, value in new_bases.items():
+            if key in bases:
+                bases[key].base_hash, bases[key].package_id = value, pid
+
+
+def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progress | None = None,
+                cancel: Cancel | None = None) -> ImportReport:
+    """Verify and merge a sync package in the caller's transaction.
+
+    Returns the report; raises ``ImportFailed`` (with the report) on any error so the
+    caller's unit of work rolls back, and ``UserError`` for unreadable packages.
+    """
+    steps = Steps(progress, cancel)
+    report = ImportReport()
+    steps(0, "Paket prüfen")
+    package = read_package(Path(path), steps, report)
+    if report.errors:
+        raise ImportFailed(report)
+    Merger(session, actor, package, report, steps).run()
+    if report.errors:
+        raise ImportFailed(report)
+    steps(100, "Fertig")
+    return report

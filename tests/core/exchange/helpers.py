@@ -1,0 +1,39 @@
+"""Comparing databases table by table (values, not just counts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.db.engine import Database
+from core.exchange.sync_format import entity_specs
+
+SKIP = {"row_version"}
+
+
+def table_rows(db: Database, name: str) -> dict[str, dict[str, Any]]:
+    spec = next(s for s in entity_specs() if s.name == name)
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(*spec.table.c)).mappings().all()
+    return {r["id"]: {k: v for k, v in r.items() if k not in SKIP} for r in rows}
+
+
+def all_rows(db: Database) -> dict[str, dict[str, dict[str, Any]]]:
+    return {spec.name: table_rows(db, spec.name) for spec in entity_specs()}
+
+
+def counts(db: Database) -> dict[str, int]:
+    """Row counts of every table, bookkeeping included (for "changes nothing" checks)."""
+    from core.db.models import Base
+
+    with db.engine.connect() as conn:
+        return {name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+                for name, table in Base.metadata.tables.items()}
+
+
+def max_version(db: Database) -> int:
+    from core.db.versioning import current_version
+
+    with db.session() as s:
+        return current_version(s)
