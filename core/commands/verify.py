@@ -11,22 +11,17 @@ with the wrong layout still verifies.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PIL import Image
-
 from core.certificates.trust import TrustList, TrustListError, default_trust, load_trust
-from core.certificates.verify import STATUS_TEXT, VerifyResult, no_code, verify_hc1
+from core.certificates.verify import STATUS_TEXT, VerifyResult
 from core.cli import CliContext, json_parent
 from core.errors import UserError
 from core.rules import parse_on
-from core.scanning.decode import decode_image, first_hc1
-from core.scanning.wedge import repair_scanner_input
+from core.scanning.scan import scan_bytes, scan_text
 
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
 MAX_INPUT = 20 * 1024 * 1024
 
 
@@ -63,35 +58,6 @@ def _read_input(source: str) -> bytes | str:
         raise UserError(f"INPUT: Datei „{source}“ nicht lesbar ({exc.strerror}).") from None
 
 
-def _verify_text(text: str, trust: TrustList | None, at: datetime) -> VerifyResult:
-    repaired = repair_scanner_input(text)
-    result = verify_hc1(repaired.text if repaired.ok and repaired.text else text, trust, at)
-    if repaired.repaired:
-        result.notes.append(repaired.message)
-    return result
-
-
-def verify_input(data: bytes | str, trust: TrustList | None, at: datetime) -> VerifyResult:
-    """Verify what was read: image bytes go through the QR decoder, the rest is text."""
-    if isinstance(data, bytes) and data.startswith(_IMAGE_MAGIC):
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                texts = decode_image(image)
-        except (OSError, ValueError, Image.DecompressionBombError):
-            return no_code("Bild ist beschädigt oder kein unterstütztes Format.")
-        text = first_hc1(texts)
-        if text is None:
-            return no_code("Im Bild wurde kein QR-Code gefunden.")
-        return _verify_text(text, trust, at)
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return no_code("Eingabe ist weder Text noch ein Bild mit QR-Code.")
-    return _verify_text(data, trust, at)
-
-
 def _at(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -117,7 +83,8 @@ def format_result(result: VerifyResult) -> str:
         person = result.person
         lines.append(f"Person: {person['family_name']}, {person['given_name']}, "
                      f"geboren {person['birth_date']}")
-        lines.append("Bitte Name und Geburtsdatum mit einem Ausweis vergleichen.")
+        if result.signature == "valid" and result.status not in ("ungueltig", "abgelaufen"):
+            lines.append("Bitte Name und Geburtsdatum mit einem Ausweis vergleichen.")
     if result.decoded:
         lines.append(f"Signatur: {result.signature}, Aussteller: {result.issuer or '–'}, "
                      f"Typ: {result.certificate_type or '–'}")
@@ -131,6 +98,6 @@ def run(ctx: CliContext) -> int:
     at = _at(ctx.args.at)
     trust = _trust(ctx.args.trust)
     data = _read_input(ctx.args.input)
-    result = verify_input(data, trust, at)
+    result = scan_bytes(data, trust, at) if isinstance(data, bytes) else scan_text(data, trust, at)
     ctx.emit(result.to_dict(), lambda: format_result(result))
     return 0
