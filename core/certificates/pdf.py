@@ -252,14 +252,21 @@ class MeaslesSheet:
     physician: str = ""
     place: str = ""
     issued_on: date | None = None
+    basis: str = "impfung"
 
 
+#: What is confirmed, by the basis of the status (§ 20 Abs. 9 Satz 1 Nr. 1-3 IfSG).
 _MEASLES_TEXT = {
-    "erfuellt": ("Bei der oben genannten Person liegt ein nach § 20 Abs. 8 Satz 2 IfSG "
-                 "ausreichender Impfschutz gegen Masern vor."),
-    "befreit": ("Die oben genannte Person kann aufgrund einer medizinischen Kontraindikation "
-                "nicht gegen Masern geimpft werden oder weist eine Immunität gegen Masern auf "
-                "(§ 20 Abs. 9 Satz 1 Nr. 1 bzw. 2 IfSG)."),
+    "impfung": ("Bei der oben genannten Person liegt ein nach § 20 Abs. 8 Satz 2 IfSG "
+                "ausreichender Impfschutz gegen Masern vor (§ 20 Abs. 9 Satz 1 Nr. 1 IfSG)."),
+    "immunitaet": ("Bei der oben genannten Person liegt eine Immunität gegen Masern vor "
+                   "(ärztliches Zeugnis, § 20 Abs. 9 Satz 1 Nr. 2 IfSG)."),
+    "kontraindikation": ("Die oben genannte Person kann aufgrund einer medizinischen "
+                         "Kontraindikation nicht gegen Masern geimpft werden (ärztliches "
+                         "Zeugnis, § 20 Abs. 9 Satz 1 Nr. 2 IfSG)."),
+    "bestaetigung": ("Für die oben genannte Person liegt eine Bestätigung einer staatlichen "
+                     "Stelle oder Einrichtung vor, dass ein Nachweis nach § 20 Abs. 9 Satz 1 "
+                     "Nr. 1 oder 2 IfSG bereits vorgelegen hat (§ 20 Abs. 9 Satz 1 Nr. 3 IfSG)."),
 }
 
 
@@ -276,7 +283,7 @@ def render_measles(sheet: MeaslesSheet) -> bytes:
     pdf.field("Name, Vorname", f"{sheet.family_name}, {sheet.given_name}", 15, 180)
     pdf.field("Geburtsdatum", f"{sheet.birth_date:%d.%m.%Y}", 15, 180)
     pdf.ln(2)
-    pdf.text_line(_MEASLES_TEXT[sheet.status], 11)
+    pdf.text_line(_MEASLES_TEXT[sheet.basis], 11)
     pdf.ln(2)
     if sheet.doses:
         pdf.text_line("Dokumentierte Masern-Impfungen", 10, "B")

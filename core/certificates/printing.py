@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.catalog.products import get_catalog
@@ -19,7 +20,15 @@ from core.certificates.pdf import (
     render_measles,
 )
 from core.certificates.person_doc import evaluate_stored
-from core.db.models import Certificate, Person, Site, Staff, Vaccination, Visit
+from core.db.models import (
+    Certificate,
+    MeaslesEvidence,
+    Person,
+    Site,
+    Staff,
+    Vaccination,
+    Visit,
+)
 from core.errors import ValidationError
 from core.services import records
 from core.settings import get_setting
@@ -96,6 +105,16 @@ def measles_sheet(session: Session, person_id: str, on: date | None = None,
             f"Masernnachweis nicht möglich: Status „{measles.status}“ (nötig: erfüllt oder "
             "befreit). " + (measles.reasons[-1] if measles.reasons else ""))
     catalog = get_catalog()
+    kinds = {e.kind for e in session.scalars(select(MeaslesEvidence).where(
+        MeaslesEvidence.person_id == person.id, MeaslesEvidence.voided_at.is_(None),
+        MeaslesEvidence.date <= on))}
+    if measles.status == "befreit":
+        basis = "kontraindikation"
+    elif any("Masern-Impfung(en) (Regel" in r and r.startswith("Erfüllt") for r in
+             measles.reasons) or not kinds:
+        basis = "impfung"
+    else:
+        basis = "immunitaet" if "immunitaet" in kinds else "bestaetigung"
     doses = sorted(
         (d for d in person.vaccinations if d.disease == "measles" and not d.is_voided
          and d.date <= on), key=lambda d: d.date)
@@ -106,7 +125,7 @@ def measles_sheet(session: Session, person_id: str, on: date | None = None,
         birth_date=person.birth_date, status=measles.status,
         doses=tuple((d.date, catalog.require(d.product_key).name, d.lot_number) for d in doses),
         reasons=tuple(measles.reasons), physician=physician,
-        place="", issued_on=on)
+        place="", issued_on=on, basis=basis)
 
 
 def measles_pdf(session: Session, person_id: str, on: date | None = None,

@@ -10,19 +10,25 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pyzbar.pyzbar import decode as zbar_decode
 from sqlalchemy import select
 
 from core.certificates import issue as issue_module
 from core.certificates.issue import active_certificate, issue_with
 from core.certificates.keys import make_training_pki
-from core.certificates.pdf import TRAINING_TEXT, payload_of, qr_png
-from core.certificates.printing import certificate_sheet, measles_pdf, write_certificate
+from core.certificates.pdf import TRAINING_TEXT, payload_of, qr_png, render_measles
+from core.certificates.printing import (
+    certificate_sheet,
+    measles_pdf,
+    measles_sheet,
+    write_certificate,
+)
 from core.certificates.schema import SchemaResult
 from core.certificates.trust import TrustList
 from core.certificates.uvci import is_valid
 from core.certificates.verify import verify_hc1
 from core.db.engine import Database
-from core.db.models import AuditEntry, Certificate, Infection
+from core.db.models import AuditEntry, Certificate, Infection, MeaslesEvidence
 from core.errors import ValidationError
 from core.scanning.decode import decode_image
 from core.services.context import Actor, stamp_new
@@ -141,6 +147,8 @@ def test_certificate_pdf_and_reprint(db: Database, actor: Actor, world: World,
                    check=True)
     page = Image.open(tmp_path / "page-1.png")
     assert decode_image(page) == [cert.hc1]  # the printed QR scans back
+    symbol = zbar_decode(page.convert("L"))[0]
+    assert symbol.rect.width >= 60 / 25.4 * 150  # at least 60 mm wide on paper
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     for expected in (TRAINING_TEXT, "Müller, Anna", "10.04.1980", cert.uvci, "Eva Wagner",
                      "§ 22 Abs. 3", "Nächste Impfung", "FK1234", "1 von 2"):
@@ -155,3 +163,29 @@ def test_measles_confirmation(db: Database, actor: Actor, world: World) -> None:
     with db.session() as s:
         data = measles_pdf(s, world.person_id, physician_id=world.doctor_id)
     assert data.startswith(b"%PDF") and len(data) > 1000
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: text not checked")
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+    for expected in ("Nachweis über Masernschutz", "§ 20 Abs. 9", "Müller, Anna",
+                     "10.04.1980", "01.06.1981", "01.09.1981", "Priorix", "Eva Wagner",
+                     "ausreichender Impfschutz"):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize(("kind", "status", "basis"), [
+    ("immunitaet", "erfuellt", "immunitaet"),
+    ("kontraindikation", "befreit", "kontraindikation"),
+    ("bestaetigung", "erfuellt", "bestaetigung"),
+])
+def test_measles_confirmation_by_evidence(db: Database, actor: Actor, world: World,
+                                          kind: str, status: str, basis: str) -> None:
+    with db.session() as s:
+        evidence = MeaslesEvidence(person_id=world.person_id, kind=kind,
+                                   date=TODAY - timedelta(days=10), issuer="Dr. X")
+        stamp_new(evidence, actor)
+        s.add(evidence)
+    with db.session() as s:
+        sheet = measles_sheet(s, world.person_id)
+    assert (sheet.status, sheet.basis, sheet.doses) == (status, basis, ())
+    assert render_measles(sheet).startswith(b"%PDF")
