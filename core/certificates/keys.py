@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from core.certificates.cose import SigningKey, algorithm_for, kid_for
-from core.certificates.trust import TYPE_OIDS
+from core.certificates.trust import TYPE_OIDS, TrustedCert
 from core.errors import UserError
 from core.paths import data_dir
 
@@ -80,6 +80,13 @@ def _new_key(algorithm: str) -> SigningKey:
     raise ValueError(f"unknown algorithm {algorithm!r}")
 
 
+def _usage(cert_sign: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=not cert_sign, content_commitment=False, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=cert_sign,
+        crl_sign=cert_sign, encipher_only=False, decipher_only=False)
+
+
 def make_training_pki(
     algorithm: str = "ES256", valid_days: int = 730, now: datetime | None = None,
     types: tuple[str, ...] = ("v", "t", "r"), not_before: datetime | None = None,
@@ -93,6 +100,7 @@ def make_training_pki(
             .public_key(csca_key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(start + timedelta(days=valid_days * 2))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_usage(cert_sign=True), critical=True)
             .sign(csca_key, hashes.SHA256()))
     dsc_key = _new_key(algorithm)
     usages = [x509.ObjectIdentifier(TYPE_OIDS[t][0]) for t in types]
@@ -101,6 +109,7 @@ def make_training_pki(
            .serial_number(x509.random_serial_number())
            .not_valid_before(start).not_valid_after(start + timedelta(days=valid_days))
            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+           .add_extension(_usage(cert_sign=False), critical=True)
            .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
            .sign(csca_key, hashes.SHA256()))
     return csca, SigningIdentity(dsc_key, dsc)
@@ -194,6 +203,9 @@ def load_identity(key_path: Path, cert_path: Path, at: datetime | None = None) -
         raise UserError(f"Zertifikat ist seit {cert.not_valid_after_utc:%d.%m.%Y} abgelaufen.")
     if at < cert.not_valid_before_utc:
         raise UserError(f"Zertifikat gilt erst ab {cert.not_valid_before_utc:%d.%m.%Y}.")
+    if TrustedCert(kid_for(cert), cert).usage_problem("v"):
+        raise UserError("Zertifikat ist laut Extended Key Usage nicht für Impfzertifikate "
+                        "zugelassen; bitte IT um ein DSC für Impfzertifikate bitten.")
     return SigningIdentity(key, cert)
 
 

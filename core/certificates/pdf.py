@@ -19,7 +19,7 @@ from typing import Any
 
 import qrcode
 from fpdf import FPDF
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_Q
 
 from core.catalog.valuesets import display
@@ -73,9 +73,20 @@ def qr_image(text: str, box_size: int = 10) -> Image.Image:
     return image.get_image().convert("L") if hasattr(image, "get_image") else image.convert("L")
 
 
-def qr_png(text: str) -> bytes:
+def qr_png(text: str, training: bool = False) -> bytes:
+    """The QR alone as PNG; a training certificate gets a red "MUSTER / Training" band."""
+    image = qr_image(text).convert("RGB")
+    if training:
+        band = max(36, image.height // 10)
+        framed = Image.new("RGB", (image.width, image.height + band), (200, 0, 0))
+        framed.paste(image, (0, 0))
+        draw = ImageDraw.Draw(framed)
+        font = ImageFont.load_default(size=band * 0.6)
+        draw.text((image.width / 2, image.height + band / 2), "MUSTER / Training",
+                  fill="white", font=font, anchor="mm")
+        image = framed
     buffer = io.BytesIO()
-    qr_image(text).save(buffer, format="PNG")
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

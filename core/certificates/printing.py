@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.catalog.products import get_catalog
+from core.certificates.payload import ISSUER_TRAINING
 from core.certificates.pdf import (
     CertificateSheet,
     MeaslesSheet,
@@ -80,7 +81,8 @@ def write_certificate(session: Session, certificate: Certificate, out: Path) -> 
     if suffix == ".pdf":
         data = render_certificate(certificate_sheet(session, certificate))
     elif suffix == ".png":
-        data = qr_png(certificate.hc1)
+        training = payload_of(certificate.hc1).get("v", [{}])[0].get("is") == ISSUER_TRAINING
+        data = qr_png(certificate.hc1, training)
     elif suffix == ".txt":
         data = (certificate.hc1 + "\n").encode("ascii")
     else:

@@ -189,3 +189,17 @@ def test_measles_confirmation_by_evidence(db: Database, actor: Actor, world: Wor
         sheet = measles_sheet(s, world.person_id)
     assert (sheet.status, sheet.basis, sheet.doses) == (status, basis, ())
     assert render_measles(sheet).startswith(b"%PDF")
+
+
+def test_training_png_has_red_muster_band(db: Database, actor: Actor, world: World,
+                                          tmp_path: Path) -> None:
+    dose_id = _dose(db, actor, world)
+    with db.session() as s:
+        cert = issue_with(s, actor, dose_id, IDENTITY)
+        path = write_certificate(s, cert, tmp_path / "qr.png")
+        hc1 = cert.hc1
+    image = Image.open(path).convert("RGB")
+    assert image.getpixel((2, image.height - 2)) == (200, 0, 0)
+    assert decode_image(image) == [hc1]
+    plain = Image.open(io.BytesIO(qr_png(hc1))).convert("RGB")
+    assert plain.getpixel((2, plain.height - 2)) == (255, 255, 255)

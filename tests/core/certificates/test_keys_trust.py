@@ -126,3 +126,15 @@ def test_installed_trust_list_and_default(tmp_path: Path) -> None:
     install_identity(other["dsc.key.pem"], other["dsc.pem"])
     merged = default_trust()
     assert merged is not None and len(merged) == 2  # own DSC always trusted
+
+
+def test_install_rejects_dsc_not_allowed_for_vaccinations(tmp_path: Path) -> None:
+    _csca, identity = make_training_pki(types=("t",))
+    key = tmp_path / "k.pem"
+    key.write_bytes(identity.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    cert = tmp_path / "c.pem"
+    cert.write_bytes(identity.certificate.public_bytes(serialization.Encoding.PEM))
+    with pytest.raises(UserError, match="nicht für Impfzertifikate"):
+        install_identity(key, cert)
