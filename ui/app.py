@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.db.engine import Database, cli_user
 from core.errors import DatabaseError
 from core.paths import default_db_url, resource_path
+from ui.field_session import FieldSession
 
 ORGANISATION = "Impfteam"
 APPLICATION = "Impfteam"
@@ -57,9 +58,20 @@ def run(db_url: str | None, user: str | None) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, app.translate("App", "Impfteam"), exc.message)
         return 1
+    from datetime import date
+
+    from ui.dialogs.signin_dialog import SignInDialog
     from ui.main_window import MainWindow
 
-    window = MainWindow(db, user or cli_user().replace("cli:", ""))
+    today = date.today()
+    signin = SignInDialog(db, today)
+    session: FieldSession | str = user or cli_user().replace("cli:", "")
+    if signin.staff:
+        if not signin.exec():
+            db.dispose()
+            return 0
+        session = signin.result_session() or session
+    window = MainWindow(db, session, today)
     window.show()
     try:
         return app.exec()

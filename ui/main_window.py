@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,39 +16,104 @@ from PySide6.QtWidgets import (
 )
 
 from core.db.engine import Database
+from core.services.context import Actor
+from core.services.visits import VisitRow
+from ui.dialogs.close_visit_dialog import CloseVisitDialog
+from ui.field_session import FieldSession
+from ui.pages.field_page import FieldPage
+from ui.pages.person_page import PersonPage
 from ui.pages.persons_page import PersonsPage
 from ui.pages.today_page import TodayPage
 
+PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON = range(4)
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, user: str) -> None:
+    def __init__(self, db: Database, session: FieldSession | str,
+                 today: date | None = None) -> None:
         super().__init__()
         self.db = db
-        self.user = user
+        self.today = today or date.today()
+        if isinstance(session, str):
+            session = FieldSession("", session, session, "admin", None)
+        self.session = session
+        with db.session() as s:
+            self.actor = Actor.for_session(s, session.login)
         self.setObjectName("mainWindow")
         self.setStyleSheet("QLabel#pageTitle { font-size: 16pt; font-weight: 600; }"
                            " QLabel#errorMessage { color: #a00000; }")
-        self.today_page = TodayPage(db, self)
+        self.today_page = TodayPage(db, self, self.today)
+        self.field_page: FieldPage | None = None
+        self.field_holder = QStackedWidget(self)
         self.persons_page = PersonsPage(db, self)
-        self.pages: list[QWidget] = [self.today_page, self.persons_page]
+        self.person_page = PersonPage(db, self.actor, self.today, self)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(190)
         self.stack = QStackedWidget(self)
-        for page in self.pages:
+        for page in (self.today_page, self.field_holder, self.persons_page, self.person_page):
             self.stack.addWidget(page)
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.today_page.visit_activated.connect(self._visit_activated)
+        self.persons_page.person_activated.connect(self.open_person)
+        self.person_page.changed.connect(self._data_changed)
         self._build_menus()
         self.retranslate()
-        self.nav.setCurrentRow(0)
         self._restore_state()
         self.today_page.refresh()
+        if session.visit_id:
+            self.open_visit(session.visit_id)
+        else:
+            self.nav.setCurrentRow(PAGE_VISITS)
 
+    # -- navigation -------------------------------------------------------------------
+    def _show_page(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+        if row == PAGE_FIELD and self.field_page is not None:
+            self.field_page.focus_scan()
+        if row == PAGE_PERSONS:
+            self.persons_page.focus_search()
+
+    def open_visit(self, visit_id: str) -> None:
+        """Show the field page for ``visit_id`` (replacing the one of another visit)."""
+        self.session = self.session.with_visit(visit_id)
+        if self.field_page is not None:
+            self.field_holder.removeWidget(self.field_page)
+            self.field_page.deleteLater()
+        self.field_page = FieldPage(self.db, self.actor, self.session, self.today, self)
+        self.field_page.person_opened.connect(self.open_person)
+        self.field_page.close_requested.connect(self.close_visit)
+        self.field_page.changed.connect(self.today_page.refresh)
+        self.field_holder.addWidget(self.field_page)
+        self.nav.setCurrentRow(PAGE_FIELD)
+        self._update_title()
+
+    def _visit_activated(self, row: VisitRow) -> None:
+        self.open_visit(row.id)
+
+    def open_person(self, person_id: str) -> None:
+        self.person_page.show_person(person_id)
+        self.nav.setCurrentRow(PAGE_PERSON)
+
+    def close_visit(self) -> None:
+        if self.field_page is None:
+            return
+        dialog = CloseVisitDialog(self.db, self.actor, self.field_page.visit_id, self)
+        if dialog.exec():
+            self._data_changed()
+
+    def _data_changed(self) -> None:
+        if self.field_page is not None:
+            self.field_page.refresh()
+        self.today_page.refresh()
+
+    # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
@@ -54,49 +121,59 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("")
         self.act_refresh = QAction(self)
         self.act_refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.act_refresh.triggered.connect(self.today_page.refresh)
+        self.act_refresh.triggered.connect(self._data_changed)
         self.act_quit = QAction(self)
         self.act_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.act_quit.triggered.connect(self.close)
         self.file_menu.addActions([self.act_refresh, self.act_quit])
-        self.act_today = QAction(self)
-        self.act_today.setShortcut(QKeySequence("Ctrl+1"))
-        self.act_today.triggered.connect(lambda: self.nav.setCurrentRow(0))
-        self.act_persons = QAction(self)
-        self.act_persons.setShortcut(QKeySequence("Ctrl+2"))
-        self.act_persons.triggered.connect(lambda: self.nav.setCurrentRow(1))
+        self.page_actions: list[QAction] = []
+        for index in range(4):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _c=False, i=index: self.nav.setCurrentRow(i))
+            self.page_actions.append(action)
         self.act_find = QAction(self)
         self.act_find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.act_find.triggered.connect(self._find_person)
-        self.view_menu.addActions([self.act_today, self.act_persons, self.act_find])
+        self.view_menu.addActions([*self.page_actions, self.act_find])
         self.act_about = QAction(self)
         self.act_about.triggered.connect(self._about)
         self.help_menu.addAction(self.act_about)
+        self.act_today, self.act_persons = self.page_actions[PAGE_VISITS], self.page_actions[
+            PAGE_PERSONS]
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Impfteam"))
         self.file_menu.setTitle(self.tr("&Datei"))
         self.view_menu.setTitle(self.tr("&Ansicht"))
         self.help_menu.setTitle(self.tr("&Hilfe"))
         self.act_refresh.setText(self.tr("&Aktualisieren"))
         self.act_quit.setText(self.tr("&Beenden"))
-        self.act_today.setText(self.tr("&Einsätze"))
-        self.act_persons.setText(self.tr("&Personen"))
+        names = (self.tr("&Einsätze"), self.tr("Einsatz &heute"), self.tr("&Personen"),
+                 self.tr("Person &Details"))
+        for action, name in zip(self.page_actions, names, strict=True):
+            action.setText(name)
         self.act_find.setText(self.tr("Person &suchen"))
         self.act_about.setText(self.tr("Ü&ber Impfteam"))
         self.nav.clear()
-        for action in (self.act_today, self.act_persons):
-            label = action.text().replace("&", "")
-            self.nav.addItem(f"{label}\t{action.shortcut().toString()}")
-            self.nav.item(self.nav.count() - 1).setToolTip(
-                f"{label} ({action.shortcut().toString()})")
+        for action in self.page_actions:
+            text = action.text().replace("&", "")
+            shortcut = action.shortcut().toString()
+            self.nav.addItem(f"{text}\t{shortcut}")
+            self.nav.item(self.nav.count() - 1).setToolTip(f"{text} ({shortcut})")
+        self._update_title()
+
+    def _update_title(self) -> None:
+        site = ""
+        if self.field_page is not None:
+            site = self.field_page.header.title.text()
+        parts = [self.tr("Impfteam"), self.session.name, site]
+        self.setWindowTitle(" – ".join(p for p in parts if p))
         self.statusBar().showMessage(
-            self.tr("Angemeldet: %1 · Datenbank: %2").replace("%1", self.user)
+            self.tr("Angemeldet: %1 · Datenbank: %2").replace("%1", self.session.name)
             .replace("%2", str(self.db.sqlite_path or self.db.engine.url.render_as_string())))
 
     def _find_person(self) -> None:
-        self.nav.setCurrentRow(1)
-        self.persons_page.focus_search()
+        self.nav.setCurrentRow(PAGE_PERSONS)
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("Über Impfteam"), self.tr(
@@ -104,12 +181,11 @@ class MainWindow(QMainWindow):
             "Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL)."))
 
     def _restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("mainWindow/geometry")
+        geometry = QSettings().value("mainWindow/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 700)
+            self.resize(1280, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("mainWindow/geometry", self.saveGeometry())

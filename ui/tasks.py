@@ -13,6 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 _write_pool: QThreadPool | None = None
+#: Tasks still running or with results in flight. Without this reference Python may
+#: collect the task (and its signals object) before the queued result reaches the GUI
+#: thread, and the callback would silently never run.
+_pending: set[_Task] = set()
 
 
 class _Signals(QObject):
@@ -52,6 +56,17 @@ def run_task(
 ) -> None:
     """Run ``fn`` in a worker; ``on_done``/``on_error`` are called on the GUI thread."""
     task = _Task(fn)
-    task.signals.done.connect(on_done)
-    task.signals.failed.connect(on_error)
+    task.setAutoDelete(False)
+    _pending.add(task)
+
+    def finish_ok(result: Any) -> None:
+        _pending.discard(task)
+        on_done(result)
+
+    def finish_error(exc: Exception) -> None:
+        _pending.discard(task)
+        on_error(exc)
+
+    task.signals.done.connect(finish_ok)
+    task.signals.failed.connect(finish_error)
     (write_pool() if writes else QThreadPool.globalInstance()).start(task)

@@ -50,6 +50,7 @@ MEASLES_EVIDENCE_KINDS = {
     "kontraindikation": "ärztliches Zeugnis über Kontraindikation",
     "bestaetigung": "Bestätigung einer staatlichen Stelle/Einrichtung",
 }
+CHECKIN_STATUSES = {"wartend": "wartend", "geimpft": "geimpft", "gegangen": "gegangen"}
 VOID_REASON_UNDO = "rueckgaengig"
 
 

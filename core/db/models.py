@@ -2,18 +2,39 @@
 
 from core.db.base import Base, Tracked, Voidable
 from core.db.models_exchange import ConflictEntry, DuplicateDoseFlag, ImportedPackage, SyncBase
+from core.db.models_field import CheckIn
 from core.db.models_log import AuditEntry, ChangeCounter, ExportMark
 from core.db.models_org import Lot, LotAllocation, Setting, Site, Staff, Visit, VisitMember
 from core.db.models_person import Certificate, Infection, MeaslesEvidence, Person, Vaccination
 
 EXCHANGED = (
     Site, Staff, Visit, VisitMember, Lot, LotAllocation,
-    Person, Vaccination, Infection, MeaslesEvidence, Certificate,
+    Person, Vaccination, Infection, MeaslesEvidence, Certificate, CheckIn,
 )
 
 __all__ = [
-    "EXCHANGED", "AuditEntry", "Base", "Certificate", "ChangeCounter", "ConflictEntry",
-    "DuplicateDoseFlag", "ExportMark", "ImportedPackage", "Infection", "Lot", "LotAllocation",
-    "MeaslesEvidence", "Person", "Setting", "Site", "Staff", "SyncBase", "Tracked",
-    "Vaccination", "Visit", "VisitMember", "Voidable",
+    "EXCHANGED",
+    "AuditEntry",
+    "Base",
+    "Certificate",
+    "ChangeCounter",
+    "CheckIn",
+    "ConflictEntry",
+    "DuplicateDoseFlag",
+    "ExportMark",
+    "ImportedPackage",
+    "Infection",
+    "Lot",
+    "LotAllocation",
+    "MeaslesEvidence",
+    "Person",
+    "Setting",
+    "Site",
+    "Staff",
+    "SyncBase",
+    "Tracked",
+    "Vaccination",
+    "Visit",
+    "VisitMember",
+    "Voidable",
 ]

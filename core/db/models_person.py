@@ -99,6 +99,7 @@ class Vaccination(Tracked, Voidable, Base):
     injection_site: Mapped[str | None] = mapped_column(String(20))
     physician_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     vaccinator_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    informed_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     consent_recorded: Mapped[bool] = mapped_column(Boolean, default=False)
     anamnesis_recorded: Mapped[bool] = mapped_column(Boolean, default=False)
     form_version: Mapped[str] = mapped_column(String(50), default="")

@@ -41,6 +41,7 @@ class VaccinationInput:
     injection_site: str | None = None
     physician_id: str | None = None
     vaccinator_id: str | None = None
+    informed_by_id: str | None = None
     consent_recorded: bool = False
     anamnesis_recorded: bool = False
     form_version: str = ""
@@ -64,6 +65,8 @@ class DoseRow:
     booster: bool
     created_at: datetime
     created_by: str
+    voided: bool = False
+    void_reason: str = ""
 
 
 def _check_lot(session: Session, visit: Visit, lot: Lot, product_key: str, on: date) -> None:
@@ -148,6 +151,7 @@ def record_vaccination(
         indication=data.indication, injection_site=data.injection_site,
         physician_id=_staff(session, data.physician_id, "Arzt", "arzt"),
         vaccinator_id=_staff(session, data.vaccinator_id or data.physician_id, "Impfende", None),
+        informed_by_id=_staff(session, data.informed_by_id, "Aufklärung", None),
         consent_recorded=data.consent_recorded, anamnesis_recorded=data.anamnesis_recorded,
         form_version=data.form_version, source=source,
         override_reason=data.override_reason.strip(), external_id=data.external_id,
@@ -192,6 +196,6 @@ def list_visit_doses(
     return [
         DoseRow(v.id, p.id, p.family_name, p.given_name, p.birth_date, v.date, v.product_key,
                 v.lot_number, v.dose_number, v.series_total, v.booster, v.created_at,
-                v.created_by)
+                v.created_by, v.is_voided, v.void_reason or "")
         for v, p in session.execute(query).all()
     ]

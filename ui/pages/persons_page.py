@@ -23,6 +23,7 @@ DEBOUNCE_MS = 120
 
 class PersonsPage(QWidget):
     results_shown = Signal(int)
+    person_activated = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,8 @@ class PersonsPage(QWidget):
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _text: self.timer.start())
         self.search.returnPressed.connect(self.run_search)
+        self.view.activated.connect(
+            lambda index: self.person_activated.emit(self.model.row_at(index.row()).id))
         self.retranslate()
 
     def retranslate(self) -> None:
