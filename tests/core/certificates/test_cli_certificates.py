@@ -146,3 +146,14 @@ def test_certificate_masern_refused_when_not_fulfilled(db_path: Path, world: Wor
     result = cli("certificate", world.person_id, "--masern", "--out", str(tmp_path / "m.pdf"),
                  db=db_path)
     assert result.returncode == 1 and "Masernnachweis nicht möglich" in result.stderr.decode()
+
+
+def test_qr_with_torn_corner_is_kein_code(tmp_path: Path) -> None:
+    need_vectors()
+    image = Image.open(VECTORS / "DE/2DCode/png/1.png").convert("L")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, image.width // 2, image.height // 2], fill=255)  # finder gone
+    path = tmp_path / "zerrissen.png"
+    image.save(path)
+    data = out(cli("verify", str(path), "--json"))
+    assert data["decoded"] is False and data["status"] == "kein_code"
