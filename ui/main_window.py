@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         self.person_page = PersonPage(db, self.actor, self.today, self)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(230)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         for page in (self.today_page, self.field_holder, self.persons_page, self.person_page):
             self.stack.addWidget(page)

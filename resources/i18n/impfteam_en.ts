@@ -3,75 +3,667 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="58" />
+        <location filename="../../ui/app.py" line="59" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
 </context>
 <context>
+    <name>BackEntryDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="33" />
+        <source>Frühere Impfung nachtragen</source>
+        <translation>Add an earlier dose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="56" />
+        <source>Impf&amp;datum</source>
+        <translation>Vaccination &amp;date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="57" />
+        <source>&amp;Impfstoff</source>
+        <translation>&amp;Vaccine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="58" />
+        <source>&amp;Charge</source>
+        <translation>&amp;Lot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="59" />
+        <source>Dosis-Nr.</source>
+        <translation>Dose no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="60" />
+        <source>Dosen der Serie</source>
+        <translation>Doses in series</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/back_entry_dialog.py" line="61" />
+        <source>&amp;Quelle</source>
+        <translation>&amp;Source</translation>
+    </message>
+</context>
+<context>
+    <name>CloseVisitDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="27" />
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="61" />
+        <source>Einsatz abschließen</source>
+        <translation>Close visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="33" />
+        <source>Impfungen nach Impfstoff:</source>
+        <translation>Doses by vaccine:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="34" />
+        <source>Storniert: %1</source>
+        <translation>Voided: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="37" />
+        <source>Charge</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="37" />
+        <source>zugeteilt</source>
+        <translation>allocated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="37" />
+        <source>verimpft</source>
+        <translation>used</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="38" />
+        <source>übrig</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="38" />
+        <source>verworfen</source>
+        <translation>discarded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="38" />
+        <source>Grund</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/close_visit_dialog.py" line="47" />
+        <source>z. B. angebrochene Vials</source>
+        <translation>e.g. opened vials</translation>
+    </message>
+</context>
+<context>
+    <name>DoseDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="50" />
+        <source>Impfung dokumentieren</source>
+        <translation>Document vaccination</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="70" />
+        <source>COVID-19: %1 · Masern: %2</source>
+        <translation>COVID-19: %1 · Measles: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="85" />
+        <source>Auffrischimpfung</source>
+        <translation>Booster</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="87" />
+        <source>von</source>
+        <translation>of</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
+        <source>Trotz Warnung impfen, Begründung:</source>
+        <translation>Vaccinate despite warning, reason:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="109" />
+        <source>&amp;Impfstoff</source>
+        <translation>&amp;Vaccine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="110" />
+        <source>&amp;Charge</source>
+        <translation>&amp;Lot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="111" />
+        <source>&amp;Dosis</source>
+        <translation>&amp;Dose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="115" />
+        <source>Indikation</source>
+        <translation>Indication</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="116" />
+        <source>Injektionsstelle</source>
+        <translation>Injection site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="117" />
+        <source>Verantwortl. Ärztin/Arzt</source>
+        <translation>Responsible physician</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="118" />
+        <source>Impfende/r</source>
+        <translation>Vaccinator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <source>&amp;Alle bestätigt</source>
+        <translation>&amp;All confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
+        <source>Alle Punkte der Aufklärung bestätigen (Alt+A)</source>
+        <translation>Confirm all information items (Alt+A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
+        <source>Aufklärung durch</source>
+        <translation>Information given by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
+        <source>&amp;Speichern (Strg+S)</source>
+        <translation>&amp;Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="151" />
+        <source>Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht).</source>
+        <translation>No usable lot for this visit (expired or used up).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="183" />
+        <source>%1 · verwendbar bis %2 · %3 übrig</source>
+        <translation>%1 · usable until %2 · %3 left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="217" />
+        <source>Bitte Aufklärung und Anamnese vollständig bestätigen (Alt+A: alle bestätigt).</source>
+        <translation>Please confirm information and medical history completely (Alt+A: all confirmed).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="224" />
+        <source>Warnung: bitte „Trotz Warnung impfen“ ankreuzen und eine Begründung angeben.</source>
+        <translation>Warning: tick "Vaccinate despite warning" and give a reason.</translation>
+    </message>
+</context>
+<context>
+    <name>DoseModel</name>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="42" />
+        <source>Zeit</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="44" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="46" />
+        <source>Impfstoff</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="47" />
+        <source>Charge</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="48" />
+        <source>Dosis</source>
+        <translation>Dose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="50" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="51" />
+        <source>storniert</source>
+        <translation>voided</translation>
+    </message>
+</context>
+<context>
+    <name>FieldHeader</name>
+    <message>
+        <location filename="../../ui/pages/field_header.py" line="37" />
+        <source>Angemeldet: %1 · Geimpft: %2 · Wartend: %3 · Nicht übertragen: %4</source>
+        <translation>Checked in: %1 · Vaccinated: %2 · Waiting: %3 · Not yet synced: %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_header.py" line="41" />
+        <source>Team: %1</source>
+        <translation>Team: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_header.py" line="45" />
+        <source>%1 übrig</source>
+        <translation>%1 left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_header.py" line="46" />
+        <source>nicht verwendbar: %1</source>
+        <translation>not usable: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_header.py" line="49" />
+        <source>Chargen:</source>
+        <translation>Lots:</translation>
+    </message>
+</context>
+<context>
+    <name>FieldPage</name>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="75" />
+        <source>Ticket oder Zertifikat scannen – oder Name / Geburtsdatum tippen (F2)</source>
+        <translation>Scan ticket or certificate – or type name / date of birth (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="86" />
+        <source>&amp;Neue Person (Strg+N)</source>
+        <translation>&amp;New person (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="87" />
+        <source>&amp;Impfen (Strg+I)</source>
+        <translation>&amp;Vaccinate (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="88" />
+        <source>&amp;Rückgängig (Strg+Z)</source>
+        <translation>&amp;Undo (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="89" />
+        <source>S&amp;tornieren…</source>
+        <translation>Vo&amp;id…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="90" />
+        <source>Einsatz &amp;abschließen…</source>
+        <translation>&amp;Close visit…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="121" />
+        <source>Warteschlange (Enter: impfen)</source>
+        <translation>Queue (Enter: vaccinate)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="122" />
+        <source>Heute geimpft</source>
+        <translation>Vaccinated today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="206" />
+        <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
+        <translation>This ticket belongs to another visit.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="214" />
+        <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
+        <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="228" />
+        <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
+        <translation>Nobody found. Register a new person with Ctrl+N.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="248" />
+        <source>Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.</source>
+        <translation>Certificate read: %1. Enter takes the first match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="251" />
+        <source>Zertifikat gelesen: %1 – noch nicht registriert.</source>
+        <translation>Certificate read: %1 – not registered yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="268" />
+        <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
+        <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="291" />
+        <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
+        <translation>Please select a person in the queue first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="297" />
+        <source>Impfung gespeichert. Strg+Z macht sie in den nächsten 10 Minuten rückgängig.</source>
+        <translation>Vaccination saved. Ctrl+Z undoes it within the next 10 minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="312" />
+        <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
+        <translation>Last vaccination undone (voided: rueckgaengig).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="318" />
+        <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
+        <translation>Please select a dose in "Vaccinated today".</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="321" />
+        <source>Impfung stornieren</source>
+        <translation>Void vaccination</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="322" />
+        <source>Grund der Stornierung (Pflicht):</source>
+        <translation>Reason for voiding (required):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="331" />
+        <source>Impfung storniert.</source>
+        <translation>Vaccination voided.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="39" />
+        <source>Datum</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="41" />
+        <source>Impfstoff</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="42" />
+        <source>Charge</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="43" />
+        <source>Dosis</source>
+        <translation>Dose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="45" />
+        <source>Quelle</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="46" />
+        <source>Ort</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="47" />
+        <source>Storniert</source>
+        <translation>Voided</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="10" />
+        <source>Ärztin/Arzt</source>
+        <translation>Physician</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="11" />
+        <source>Impfende/r</source>
+        <translation>Vaccinator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="12" />
+        <source>Verwaltung</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="13" />
+        <source>Teamleitung</source>
+        <translation>Team lead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="14" />
+        <source>IT</source>
+        <translation>IT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="17" />
+        <source>weiblich</source>
+        <translation>female</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="18" />
+        <source>männlich</source>
+        <translation>male</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="19" />
+        <source>divers</source>
+        <translation>diverse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="20" />
+        <source>unbekannt</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="23" />
+        <source>Kundin/Kunde Jobcenter (SGB II)</source>
+        <translation>Jobcenter client (SGB II)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24" />
+        <source>Beschäftigte/r Jobcenter</source>
+        <translation>Jobcenter staff</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25" />
+        <location filename="../../ui/labels.py" line="32" />
+        <source>Sonstige</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="28" />
+        <source>Alter</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="29" />
+        <source>Beruf</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="30" />
+        <source>medizinische Indikation</source>
+        <translation>medical indication</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="31" />
+        <source>Pflegeheim</source>
+        <translation>Care home</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="35" />
+        <source>Oberarm links</source>
+        <translation>Left upper arm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="36" />
+        <source>Oberarm rechts</source>
+        <translation>Right upper arm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="37" />
+        <source>Oberschenkel links</source>
+        <translation>Left thigh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="38" />
+        <source>Oberschenkel rechts</source>
+        <translation>Right thigh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="41" />
+        <source>wartet</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="42" />
+        <location filename="../../ui/labels.py" line="46" />
+        <source>geimpft</source>
+        <translation>vaccinated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="43" />
+        <source>gegangen</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47" />
+        <source>genesen</source>
+        <translation>recovered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48" />
+        <source>getestet</source>
+        <translation>tested</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49" />
+        <source>unvollständig</source>
+        <translation>incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50" />
+        <source>ungeimpft</source>
+        <translation>unvaccinated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="53" />
+        <source>erfüllt</source>
+        <translation>fulfilled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="54" />
+        <source>nicht erfüllt</source>
+        <translation>not fulfilled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="55" />
+        <source>nicht erforderlich</source>
+        <translation>not required</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="56" />
+        <source>befreit</source>
+        <translation>exempt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59" />
+        <source>verabreicht</source>
+        <translation>administered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60" />
+        <source>Nachtrag aus Impfpass</source>
+        <translation>Back-entry from vaccination record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="61" />
+        <source>Nachtrag aus Zertifikat</source>
+        <translation>Back-entry from certificate</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="78" />
+        <location filename="../../ui/main_window.py" line="146" />
         <source>&amp;Datei</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="79" />
+        <location filename="../../ui/main_window.py" line="147" />
         <source>&amp;Ansicht</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="80" />
+        <location filename="../../ui/main_window.py" line="148" />
         <source>&amp;Hilfe</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81" />
+        <location filename="../../ui/main_window.py" line="149" />
         <source>&amp;Aktualisieren</source>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="150" />
         <source>&amp;Beenden</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="151" />
         <source>&amp;Einsätze</source>
         <translation>&amp;Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="151" />
         <source>&amp;Personen</source>
         <translation>&amp;Persons</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="151" />
+        <source>Einsatz &amp;heute</source>
+        <translation>Visit &amp;today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="152" />
+        <source>Person &amp;Details</source>
+        <translation>Person &amp;details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="155" />
         <source>Person &amp;suchen</source>
         <translation>&amp;Find person</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>Ü&amp;ber Impfteam</source>
         <translation>&amp;About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="172" />
         <source>Angemeldet: %1 · Datenbank: %2</source>
         <translation>Signed in: %1 · Database: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="179" />
         <source>Über Impfteam</source>
         <translation>About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="103" />
+        <location filename="../../ui/main_window.py" line="180" />
         <source>Impfteam – Offline-Dokumentation für mobile Impfteams.
 Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL).</source>
         <translation>Impfteam – offline documentation for mobile vaccination teams.
@@ -81,53 +673,259 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>PersonHitModel</name>
     <message>
-        <location filename="../../ui/models/persons_model.py" line="22" />
+        <location filename="../../ui/models/persons_model.py" line="16" />
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/models/persons_model.py" line="23" />
+        <location filename="../../ui/models/persons_model.py" line="18" />
         <source>Geburtsdatum</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../ui/models/persons_model.py" line="24" />
+        <location filename="../../ui/models/persons_model.py" line="20" />
         <source>PLZ</source>
         <translation>Postcode</translation>
     </message>
     <message>
-        <location filename="../../ui/models/persons_model.py" line="25" />
+        <location filename="../../ui/models/persons_model.py" line="21" />
         <source>Treffer</source>
         <translation>Match</translation>
     </message>
 </context>
 <context>
+    <name>PersonPage</name>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="81" />
+        <source>Mögliche Dubletten (gleicher Name und Geburtstag):</source>
+        <translation>Possible duplicates (same name and birthday):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="86" />
+        <source>Ist dieselbe Person – &amp;zusammenführen</source>
+        <translation>Same person – &amp;merge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="89" />
+        <source>Frühere Impfung &amp;nachtragen…</source>
+        <translation>Add &amp;earlier dose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="99" />
+        <source>Impfungen</source>
+        <translation>Vaccinations</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="106" />
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="127" />
+        <source>COVID-19 heute: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>COVID-19 today: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="129" />
+        <source>nächste Dosis ab %1</source>
+        <translation>next dose from %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="133" />
+        <source>Masernschutz: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Measles protection: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/person_page.py" line="157" />
+        <source>Zusammengeführt; die Impfungen beider Einträge zählen jetzt hier.</source>
+        <translation>Merged; the doses of both records now count here.</translation>
+    </message>
+</context>
+<context>
     <name>PersonsPage</name>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="59" />
+        <location filename="../../ui/pages/persons_page.py" line="62" />
         <source>Personen suchen</source>
         <translation>Find persons</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="61" />
+        <location filename="../../ui/pages/persons_page.py" line="64" />
         <source>Nachname, Vorname oder Geburtsdatum (TT.MM.JJJJ) – Tippfehler erlaubt</source>
         <translation>Family name, given name or date of birth (DD.MM.YYYY) – typos allowed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="62" />
+        <location filename="../../ui/pages/persons_page.py" line="65" />
         <source>Suche (Strg+F)</source>
         <translation>Search (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="85" />
+        <location filename="../../ui/pages/persons_page.py" line="88" />
         <source>Keine Treffer. Person neu aufnehmen?</source>
         <translation>No matches. Register a new person?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/persons_page.py" line="87" />
+        <location filename="../../ui/pages/persons_page.py" line="90" />
         <source>%n Treffer</source>
-        <translation>
-            <numerusform>%n match</numerusform><numerusform>%n matches</numerusform></translation>
+        <translation><numerusform>%n match</numerusform><numerusform>%n matches</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="22" />
+        <source>Nr.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="25" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="27" />
+        <source>Geboren</source>
+        <translation>Born</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="29" />
+        <source>Seit</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/field_models.py" line="31" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="48" />
+        <source>Person aufnehmen</source>
+        <translation>Register person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="75" />
+        <source>&amp;Nachname*</source>
+        <translation>&amp;Family name*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="76" />
+        <source>&amp;Vorname*</source>
+        <translation>&amp;Given name*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="77" />
+        <source>&amp;Geburtsdatum*</source>
+        <translation>&amp;Date of birth*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="78" />
+        <source>Geschlecht</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="79" />
+        <source>Straße, Nr.</source>
+        <translation>Street, no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="80" />
+        <source>&amp;PLZ</source>
+        <translation>&amp;Postcode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="81" />
+        <source>Ort</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="82" />
+        <source>Kreis</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="83" />
+        <source>Telefon</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="84" />
+        <source>&amp;Zielgruppe</source>
+        <translation>&amp;Target group</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="85" />
+        <source>Notiz</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="93" />
+        <source>Mögliche Dubletten – bitte prüfen:</source>
+        <translation>Possible duplicates – please check:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="94" />
+        <source>Ist &amp;dieselbe Person</source>
+        <translation>&amp;Same person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="100" />
+        <source>&amp;Speichern</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="141" />
+        <source>Entwurf wiederhergestellt.</source>
+        <translation>Draft restored.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="163" />
+        <source>– bitte Kreis wählen –</source>
+        <translation>– please choose the district –</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/registration_dialog.py" line="169" />
+        <source>PLZ nicht in NRW/Hessen bekannt – Kreis bitte prüfen.</source>
+        <translation>Postcode not known in NRW/Hesse – please check the district.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="28" />
+        <source>Anmelden – Impfteam</source>
+        <translation>Sign in – Impfteam</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="45" />
+        <source>ohne Einsatz (Planung, Auswertung)</source>
+        <translation>no visit (planning, reports)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="46" />
+        <source>Tippen Sie Ihren Namen; Enter meldet an.</source>
+        <translation>Type your name; Enter signs in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="48" />
+        <source>&amp;Mitarbeiter/in:</source>
+        <translation>&amp;Staff member:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="49" />
+        <source>&amp;Einsatz:</source>
+        <translation>&amp;Visit:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="52" />
+        <source>Anmelden</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="61" />
+        <source>Noch kein Personal angelegt: bitte Stammdaten importieren.</source>
+        <translation>No staff yet: please import master data.</translation>
     </message>
 </context>
 <context>
@@ -145,8 +943,7 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
     <message numerus="yes">
         <location filename="../../ui/pages/today_page.py" line="75" />
         <source>Demnächst (nächste %n Tage)</source>
-        <translation>
-            <numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
+        <translation><numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
     </message>
     <message>
         <location filename="../../ui/pages/today_page.py" line="91" />
@@ -162,62 +959,62 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="22" />
+        <location filename="../../ui/models/visits_model.py" line="33" />
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="23" />
+        <location filename="../../ui/models/visits_model.py" line="35" />
         <source>Zeit</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="24" />
+        <location filename="../../ui/models/visits_model.py" line="36" />
         <source>Standort</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="25" />
+        <location filename="../../ui/models/visits_model.py" line="37" />
         <source>Art</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="26" />
+        <location filename="../../ui/models/visits_model.py" line="39" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="27" />
+        <location filename="../../ui/models/visits_model.py" line="41" />
         <source>Impfungen / Kapazität</source>
         <translation>Doses / capacity</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="30" />
+        <location filename="../../ui/models/visits_model.py" line="15" />
         <source>Jobcenter</source>
         <translation>Jobcenter</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="31" />
+        <location filename="../../ui/models/visits_model.py" line="16" />
         <source>Kommunale Liegenschaft</source>
         <translation>Municipal building</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="32" />
+        <location filename="../../ui/models/visits_model.py" line="17" />
         <source>Sonstige</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="35" />
+        <location filename="../../ui/models/visits_model.py" line="20" />
         <source>geplant</source>
         <translation>planned</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="36" />
+        <location filename="../../ui/models/visits_model.py" line="21" />
         <source>aktiv</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="37" />
+        <location filename="../../ui/models/visits_model.py" line="22" />
         <source>abgeschlossen</source>
         <translation>closed</translation>
     </message>

@@ -36,7 +36,12 @@ from core.errors import UserError
 from core.services import records
 from core.services.context import Actor
 from core.services.field_day import LotOnHand, TeamMember, lots_on_hand, save_dose, team
-from core.services.person_status import DoseSuggestion, person_status, suggest_dose
+from core.services.person_status import (
+    DoseSuggestion,
+    person_status,
+    stored_doses,
+    suggest_dose,
+)
 from core.services.vaccinations import VaccinationInput
 from ui.field_session import FieldSession
 from ui.labels import COVID_STATUSES, INDICATIONS, INJECTION_SITES, MEASLES_STATUSES, label
@@ -48,6 +53,7 @@ class DoseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("doseDialog")
         self.setWindowTitle(self.tr("Impfung dokumentieren"))
+        self.setMinimumWidth(760)
         self.db, self.actor, self.session = db, actor, session
         self.visit_id, self.person_id, self.today = visit_id, person_id, today
         self.saved_dose_id: str | None = None
@@ -59,8 +65,12 @@ class DoseDialog(QDialog):
             status = person_status(s, person_id, today)
             self.lots = [lot for lot in lots_on_hand(s, visit_id, today) if lot.usable]
             self.team: list[TeamMember] = team(s, visit_id)
+            history = stored_doses(s, person_id)
         self.suggestion: DoseSuggestion | None = None
         self._build(status.covid19.status, status.measles.status)
+        previous = [d.product_key for d in history if d.disease == "covid19"]
+        if previous and self.product.findData(previous[-1]) >= 0:
+            self.product.setCurrentIndex(self.product.findData(previous[-1]))
         self._product_changed()
 
     # -- layout -----------------------------------------------------------------
@@ -90,6 +100,7 @@ class DoseDialog(QDialog):
         self.reasons = QLabel(self)
         self.reasons.setWordWrap(True)
         self.reasons.setObjectName("reasons")
+        self.reasons.setStyleSheet("color: #37474f;")
         self.warnings = QLabel(self)
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
@@ -108,10 +119,7 @@ class DoseDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Impfstoff"), self.product)
         form.addRow(self.tr("&Charge"), self.lot)
-        form.addRow(self.tr("&Dosis"), dose_row)
-        form.addRow("", self.reasons)
-        form.addRow("", self.warnings)
-        form.addRow(self.override, self.override_reason)
+        form.addRow(self.tr("Dosis"), dose_row)
         form.addRow(self.tr("Indikation"), self.indication)
         form.addRow(self.tr("Injektionsstelle"), self.site)
         form.addRow(self.tr("Verantwortl. Ärztin/Arzt"), self.physician)
@@ -141,6 +149,12 @@ class DoseDialog(QDialog):
         for widget in (header, self.status_line):
             layout.addWidget(widget)
         layout.addLayout(form)
+        layout.addWidget(self.reasons)
+        layout.addWidget(self.warnings)
+        override_row = QHBoxLayout()
+        override_row.addWidget(self.override)
+        override_row.addWidget(self.override_reason, 1)
+        layout.addLayout(override_row)
         layout.addWidget(self.consent_box)
         layout.addWidget(self.all_confirmed)
         layout.addLayout(informed_row)
@@ -196,9 +210,13 @@ class DoseDialog(QDialog):
         self.override_reason.setVisible(has_warnings)
         product = get_catalog().require(key)
         form = form_for(product.disease, self.today)
+        if getattr(self, "form_version", None) == form.label:
+            return  # same checklist: keep what was already ticked
         self.form_version = form.label
         self.consent_box.setTitle(form.title)
         for check in self.checks:
+            self.consent_layout.removeWidget(check)
+            check.hide()
             check.deleteLater()
         self.checks = []
         for item in form.items:

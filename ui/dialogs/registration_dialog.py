@@ -46,6 +46,7 @@ class RegistrationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("registrationDialog")
         self.setWindowTitle(self.tr("Person aufnehmen"))
+        self.setMinimumWidth(620)
         self.db, self.actor = db, actor
         self.person_id: str | None = None
         self.errors = FieldErrors()
@@ -219,6 +220,7 @@ class RegistrationDialog(QDialog):
         except UserError as exc:
             if not self.errors.show(exc.field, exc.message):
                 self.status.setText(exc.message)
+            self.adjustSize()
             return
         self.discard_draft()
         self.accept()

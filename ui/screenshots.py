@@ -1,0 +1,121 @@
+"""Screenshots of every page and dialog on a demo database, German and English.
+
+``./impfteam screenshots`` runs this under Xvfb at 1366×768 (a typical field laptop) so
+the pictures in docs/ show what a nurse sees, and nobody has to click through by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from core.db.engine import Database
+from core.demo.generator import generate_demo
+from core.services.context import Actor
+from core.services.staff import list_staff
+from core.services.visits import list_visits
+from ui.app import create_application, install_translators
+from ui.field_session import FieldSession
+
+SIZE = (1366, 768)
+
+
+def grab(widget: QWidget, path: Path) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def shoot_dialog(dialog: QDialog, path: Path, prepare: Callable[[], None] | None = None) -> None:
+    dialog.show()
+    if prepare:
+        prepare()
+    QApplication.processEvents()
+    grab(dialog, path)
+    dialog.reject()
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["IMPFTEAM_HOME"] = str(tmp)
+    app = create_application()
+    QSettings().clear()
+    db = Database.open(str(tmp / "demo.sqlite"))
+    today = date.today()
+    with db.session() as s:
+        actor = Actor.for_session(s, "demo")
+        generate_demo(s, actor.user, actor.origin, 3000, seed=7, today=today)
+        visit = list_visits(s, today, today)[0]
+        nurse = next(p for p in list_staff(s) if p.role == "impfend")
+    session = FieldSession(nurse.id, nurse.login, nurse.display_name, nurse.role, visit.id)
+    from ui.dialogs.close_visit_dialog import CloseVisitDialog
+    from ui.dialogs.dose_dialog import DoseDialog
+    from ui.dialogs.registration_dialog import RegistrationDialog
+    from ui.dialogs.signin_dialog import SignInDialog
+    from ui.main_window import PAGE_PERSONS, PAGE_VISITS, MainWindow
+
+    for lang in ("de", "en"):
+        translators = install_translators(app, lang)
+        window = MainWindow(db, session, today)
+        window.resize(*SIZE)
+        window.show()
+        field = window.field_page
+        assert field is not None
+        queue = field.queue
+        from core.services.search import search_persons
+
+        with db.session() as s:
+            for hit in search_persons(s, "Schmidt", limit=3):
+                field.check_in(hit.id)
+        field.scan.setText("Müller An")
+        field.run_search()
+        QTimer.singleShot(400, app.quit)
+        app.exec()
+        grab(window, out / f"field_{lang}.png")
+        window.nav.setCurrentRow(PAGE_VISITS)
+        QTimer.singleShot(400, app.quit)
+        app.exec()
+        grab(window, out / f"visits_{lang}.png")
+        window.nav.setCurrentRow(PAGE_PERSONS)
+        window.persons_page.search.setText("Schmitd Anna")
+        window.persons_page.run_search()
+        QTimer.singleShot(400, app.quit)
+        app.exec()
+        grab(window, out / f"persons_{lang}.png")
+        person_id = queue.rows()[0].person_id
+        window.open_person(person_id)
+        grab(window, out / f"person_{lang}.png")
+        shoot_dialog(SignInDialog(db, today, window), out / f"signin_{lang}.png")
+        registration = RegistrationDialog(db, actor, window)
+
+        def half_typed(r: RegistrationDialog = registration) -> None:
+            r.family.setText("Müller")
+            r.given.setText("Anna")
+            r.birth.setText("10.04.19")
+            r.postcode.setText("34127")
+            r.check_duplicates()
+            r.save()
+
+        shoot_dialog(registration, out / f"registration_{lang}.png", half_typed)
+        RegistrationDialog.discard_draft()
+        dose = DoseDialog(db, actor, session, visit.id, person_id, today, window)
+        shoot_dialog(dose, out / f"dose_{lang}.png")
+        shoot_dialog(CloseVisitDialog(db, actor, visit.id, window), out / f"close_{lang}.png")
+        window.close()
+        for translator in translators:
+            app.removeTranslator(translator)
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
