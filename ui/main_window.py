@@ -18,19 +18,22 @@ from PySide6.QtWidgets import (
 from core.db.engine import Database
 from core.services.context import Actor
 from core.services.visits import VisitRow
+from ui.camera import CameraFrameSource, FrameSource
 from ui.dialogs.close_visit_dialog import CloseVisitDialog
 from ui.field_session import FieldSession
+from ui.pages.admin_page import AdminPage
 from ui.pages.field_page import FieldPage
 from ui.pages.person_page import PersonPage
 from ui.pages.persons_page import PersonsPage
+from ui.pages.scan_page import ScanPage
 from ui.pages.today_page import TodayPage
 
-PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON = range(4)
+PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON, PAGE_SCAN, PAGE_ADMIN = range(6)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, session: FieldSession | str,
-                 today: date | None = None) -> None:
+                 today: date | None = None, frame_source: FrameSource | None = None) -> None:
         super().__init__()
         self.db = db
         self.today = today or date.today()
@@ -47,12 +50,15 @@ class MainWindow(QMainWindow):
         self.field_holder = QStackedWidget(self)
         self.persons_page = PersonsPage(db, self)
         self.person_page = PersonPage(db, self.actor, self.today, self)
+        self.scan_page = ScanPage(db, self.actor, frame_source or CameraFrameSource(self), self)
+        self.admin_page = AdminPage(self)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(230)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
-        for page in (self.today_page, self.field_holder, self.persons_page, self.person_page):
+        for page in (self.today_page, self.field_holder, self.persons_page, self.person_page,
+                     self.scan_page, self.admin_page):
             self.stack.addWidget(page)
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -63,6 +69,7 @@ class MainWindow(QMainWindow):
         self.today_page.visit_activated.connect(self._visit_activated)
         self.persons_page.person_activated.connect(self.open_person)
         self.person_page.changed.connect(self._data_changed)
+        self.scan_page.adopted.connect(self.open_person)
         self._build_menus()
         self.retranslate()
         self._restore_state()
@@ -128,7 +135,7 @@ class MainWindow(QMainWindow):
         self.act_quit.triggered.connect(self.close)
         self.file_menu.addActions([self.act_refresh, self.act_quit])
         self.page_actions: list[QAction] = []
-        for index in range(4):
+        for index in range(6):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _c=False, i=index: self.nav.setCurrentRow(i))
@@ -150,7 +157,8 @@ class MainWindow(QMainWindow):
         self.act_refresh.setText(self.tr("&Aktualisieren"))
         self.act_quit.setText(self.tr("&Beenden"))
         names = (self.tr("&Einsätze"), self.tr("Einsatz &heute"), self.tr("&Personen"),
-                 self.tr("Person &Details"))
+                 self.tr("Person &Details"), self.tr("Zertifikat &prüfen"),
+                 self.tr("&Verwaltung"))
         for action, name in zip(self.page_actions, names, strict=True):
             action.setText(name)
         self.act_find.setText(self.tr("Person &suchen"))
