@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.db.engine import Database, cli_user
 from core.errors import DatabaseError
 from core.paths import default_db_url, resource_path
+from core.startup import validate_resources
 from ui.field_session import FieldSession
 
 ORGANISATION = "Impfteam"
@@ -53,6 +54,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def run(db_url: str | None, user: str | None) -> int:
     app = create_application()
     install_translators(app, language())
+    problems = validate_resources()
+    if problems:
+        QMessageBox.critical(None, app.translate("App", "Impfteam"), "\n".join(problems))
+        return 1
     try:
         db = Database.open(db_url or default_db_url())
     except DatabaseError as exc:

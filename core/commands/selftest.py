@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from core.catalog.validate import validate_catalogs
 from core.cli import CliContext, json_parent
+from core.startup import validate_resources
 
 
 def _check_qt() -> tuple[bool, str]:
@@ -46,9 +46,10 @@ def register(sub: Any) -> None:
 
 
 def run(ctx: CliContext) -> int:
-    problems = validate_catalogs()
+    problems = validate_resources()
     checks = {
-        "resources": (not problems, "; ".join(problems) or "Produkte, Kreise, PLZ, Wertelisten"),
+        "resources": (not problems, "; ".join(problems)
+                      or "Produkte, Kreise, PLZ, Wertelisten, Regeln, Aufklärungsbögen"),
         "qt": _check_qt(),
         "zbar": _check_zbar(),
         "database": _check_db(ctx),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.catalog.districts import get_districts
 from core.catalog.products import get_catalog
 from core.catalog.validate import validate_catalogs
@@ -31,3 +33,12 @@ def test_districts_cover_nrw_and_hessen() -> None:
     assert districts.require("05334").name == "Städteregion Aachen"
     assert [d.ags for d in districts.districts_for_plz("33330")] == ["05754"]
     assert {d.ags for d in districts.districts_for_plz("34127")} == {"06611", "06633"}
+
+
+def test_startup_validation_covers_rules_and_forms() -> None:
+    from core.catalog.forms import form_for
+    from core.startup import validate_resources
+
+    assert validate_resources() == []
+    form = form_for("covid19", date(2021, 12, 1))
+    assert form.consent_item in {item.key for item in form.items}
