@@ -1,9 +1,63 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="14" />
+        <source>Verwaltung – Zertifikatsprüfung</source>
+        <translation>Administration – certificate checking</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="26" />
+        <source>Vertrauensliste &amp;importieren…</source>
+        <translation>&amp;Import trust list…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="46" />
+        <source>Vertrauensliste: %1 Signaturzertifikate, Stand %2</source>
+        <translation>Trust list: %1 signing certificates, as of %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="49" />
+        <source>Die Vertrauensliste ist älter als 7 Tage oder fehlt: bitte eine aktuelle Liste importieren, sonst werden neue Aussteller als unbekannt gemeldet.</source>
+        <translation>The trust list is older than 7 days or missing: please import a current list, otherwise new issuers are reported as unknown.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="53" />
+        <source>Kein Signaturschlüssel installiert: Zertifikate können nicht ausgestellt werden (IT: „keys install“).</source>
+        <translation>No signing key installed: certificates cannot be issued (IT: "keys install").</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <source>Signaturschlüssel %1, gültig bis %2</source>
+        <translation>Signing key %1, valid until %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="61" />
+        <source>TRAINING/MUSTER, nicht für echte Zertifikate</source>
+        <translation>TRAINING/SPECIMEN, not for real certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="67" />
+        <source>Vertrauensliste öffnen</source>
+        <translation>Open trust list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="68" />
+        <source>Vertrauensliste (*.json *.pem *.der *.crt)</source>
+        <translation>Trust list (*.json *.pem *.der *.crt)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/admin_page.py" line="76" />
+        <source>Vertrauensliste übernommen.</source>
+        <translation>Trust list imported.</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <location filename="../../ui/app.py" line="59" />
+        <location filename="../../ui/app.py" line="64" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
@@ -103,102 +157,102 @@
 <context>
     <name>DoseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="50" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="55" />
         <source>Impfung dokumentieren</source>
         <translation>Document vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="70" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="80" />
         <source>COVID-19: %1 · Masern: %2</source>
         <translation>COVID-19: %1 · Measles: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="85" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="95" />
         <source>Auffrischimpfung</source>
         <translation>Booster</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="87" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
         <source>von</source>
         <translation>of</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="108" />
         <source>Trotz Warnung impfen, Begründung:</source>
         <translation>Vaccinate despite warning, reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="109" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="120" />
         <source>&amp;Impfstoff</source>
         <translation>&amp;Vaccine</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="110" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="121" />
         <source>&amp;Charge</source>
         <translation>&amp;Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="111" />
-        <source>&amp;Dosis</source>
-        <translation>&amp;Dose</translation>
+        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <source>Dosis</source>
+        <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="115" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
         <source>Indikation</source>
         <translation>Indication</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="116" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
         <source>Injektionsstelle</source>
         <translation>Injection site</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="117" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
         <source>Verantwortl. Ärztin/Arzt</source>
         <translation>Responsible physician</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="118" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
         <source>Impfende/r</source>
         <translation>Vaccinator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="130" />
         <source>&amp;Alle bestätigt</source>
         <translation>&amp;All confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="132" />
         <source>Alle Punkte der Aufklärung bestätigen (Alt+A)</source>
         <translation>Confirm all information items (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
         <source>Aufklärung durch</source>
         <translation>Information given by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="143" />
         <source>&amp;Speichern (Strg+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="151" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="165" />
         <source>Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht).</source>
         <translation>No usable lot for this visit (expired or used up).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="183" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="197" />
         <source>%1 · verwendbar bis %2 · %3 übrig</source>
         <translation>%1 · usable until %2 · %3 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="217" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="235" />
         <source>Bitte Aufklärung und Anamnese vollständig bestätigen (Alt+A: alle bestätigt).</source>
         <translation>Please confirm information and medical history completely (Alt+A: all confirmed).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="224" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="242" />
         <source>Warnung: bitte „Trotz Warnung impfen“ ankreuzen und eine Begründung angeben.</source>
         <translation>Warning: tick "Vaccinate despite warning" and give a reason.</translation>
     </message>
@@ -593,77 +647,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="178" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146" />
+        <location filename="../../ui/main_window.py" line="154" />
         <source>&amp;Datei</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147" />
+        <location filename="../../ui/main_window.py" line="155" />
         <source>&amp;Ansicht</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148" />
+        <location filename="../../ui/main_window.py" line="156" />
         <source>&amp;Hilfe</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="157" />
         <source>&amp;Aktualisieren</source>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150" />
+        <location filename="../../ui/main_window.py" line="158" />
         <source>&amp;Beenden</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>&amp;Einsätze</source>
         <translation>&amp;Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>&amp;Personen</source>
         <translation>&amp;Persons</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>Einsatz &amp;heute</source>
         <translation>Visit &amp;today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="160" />
         <source>Person &amp;Details</source>
         <translation>Person &amp;details</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155" />
+        <location filename="../../ui/main_window.py" line="160" />
+        <source>Zertifikat &amp;prüfen</source>
+        <translation>&amp;Check certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161" />
+        <source>&amp;Verwaltung</source>
+        <translation>&amp;Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="164" />
         <source>Person &amp;suchen</source>
         <translation>&amp;Find person</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="165" />
         <source>Ü&amp;ber Impfteam</source>
         <translation>&amp;About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/main_window.py" line="181" />
         <source>Angemeldet: %1 · Datenbank: %2</source>
         <translation>Signed in: %1 · Database: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="179" />
+        <location filename="../../ui/main_window.py" line="188" />
         <source>Über Impfteam</source>
         <translation>About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180" />
+        <location filename="../../ui/main_window.py" line="189" />
         <source>Impfteam – Offline-Dokumentation für mobile Impfteams.
 Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL).</source>
         <translation>Impfteam – offline documentation for mobile vaccination teams.
@@ -805,89 +869,147 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
         <translation>Register person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="75" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="76" />
         <source>&amp;Nachname*</source>
         <translation>&amp;Family name*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="76" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="77" />
         <source>&amp;Vorname*</source>
         <translation>&amp;Given name*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="77" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="78" />
         <source>&amp;Geburtsdatum*</source>
         <translation>&amp;Date of birth*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="78" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="79" />
         <source>Geschlecht</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="80" />
         <source>Straße, Nr.</source>
         <translation>Street, no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="81" />
         <source>&amp;PLZ</source>
         <translation>&amp;Postcode</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="81" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="82" />
         <source>Ort</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="82" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="83" />
         <source>Kreis</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="83" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="84" />
         <source>Telefon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="84" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="85" />
         <source>&amp;Zielgruppe</source>
         <translation>&amp;Target group</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="85" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="86" />
         <source>Notiz</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="93" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="94" />
         <source>Mögliche Dubletten – bitte prüfen:</source>
         <translation>Possible duplicates – please check:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="94" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="95" />
         <source>Ist &amp;dieselbe Person</source>
         <translation>&amp;Same person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="100" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="101" />
         <source>&amp;Speichern</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="141" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="142" />
         <source>Entwurf wiederhergestellt.</source>
         <translation>Draft restored.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="163" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="164" />
         <source>– bitte Kreis wählen –</source>
         <translation>– please choose the district –</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="169" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="170" />
         <source>PLZ nicht in NRW/Hessen bekannt – Kreis bitte prüfen.</source>
         <translation>Postcode not known in NRW/Hesse – please check the district.</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPage</name>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="52" />
+        <source>Zertifikat prüfen</source>
+        <translation>Check certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="58" />
+        <source>Mit dem Handscanner scannen oder HC1-Text einfügen, Enter prüft</source>
+        <translation>Scan with the hand scanner or paste HC1 text, Enter checks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="60" />
+        <source>Bild&amp;datei öffnen…</source>
+        <translation>Open image &amp;file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="77" />
+        <source>&amp;Übernehmen</source>
+        <translation>&amp;Adopt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="90" />
+        <source>Übernehmen in (Dublettensuche):</source>
+        <translation>Adopt into (duplicate search):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="100" />
+        <source>Kamera aktiv – Code vor die Kamera halten.</source>
+        <translation>Camera active – hold the code in front of the camera.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="102" />
+        <source>Keine Kamera gefunden – Handscanner oder Bilddatei verwenden.</source>
+        <translation>No camera found – use the hand scanner or an image file.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="134" />
+        <source>Bild mit QR-Code öffnen</source>
+        <translation>Open image with QR code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="135" />
+        <source>Bilder (*.png *.jpg *.jpeg *.bmp)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="175" />
+        <source>Neue Person anlegen</source>
+        <translation>Create new person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/scan_page.py" line="194" />
+        <source>Übernommen: %1 Impfung(en) als Nachtrag.</source>
+        <translation>Adopted: %1 dose(s) as back-entries.</translation>
     </message>
 </context>
 <context>
