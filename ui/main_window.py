@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         for action in self.page_actions:
             text = action.text().replace("&", "")
             shortcut = action.shortcut().toString()
-            self.nav.addItem(f"{text}\t{shortcut}")
+            self.nav.addItem(text)
             self.nav.item(self.nav.count() - 1).setToolTip(f"{text} ({shortcut})")
         self._update_title()
 

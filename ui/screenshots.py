@@ -44,6 +44,23 @@ def shoot_dialog(dialog: QDialog, path: Path, prepare: Callable[[], None] | None
     dialog.reject()
 
 
+def training_certificate(db: Database, actor: Actor, tmp: Path) -> str:
+    """Install training keys and issue one certificate, for the scan page picture."""
+    from core.certificates.issue import issue_with
+    from core.certificates.keys import install_identity, write_training_files
+    from core.services.persons import PersonInput, create_person
+    from core.services.vaccinations import VaccinationInput, record_vaccination
+
+    write_training_files(tmp / "training")
+    identity = install_identity(tmp / "training" / "dsc.key.pem", tmp / "training" / "dsc.pem")
+    with db.session() as s:
+        person = create_person(s, actor, PersonInput("Mustermann", "Erika", date(1964, 8, 12)))
+        dose = record_vaccination(s, actor, VaccinationInput(
+            person.id, date(2021, 12, 2), "Comirnaty", 3, 3, booster=True, lot_number="FK77",
+            source="nachtrag_impfpass"))
+        return issue_with(s, actor, dose.id, identity).hc1
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp())
@@ -58,11 +75,12 @@ def main(out: Path) -> None:
         visit = list_visits(s, today, today)[0]
         nurse = next(p for p in list_staff(s) if p.role == "impfend")
     session = FieldSession(nurse.id, nurse.login, nurse.display_name, nurse.role, visit.id)
+    hc1 = training_certificate(db, actor, tmp)
     from ui.dialogs.close_visit_dialog import CloseVisitDialog
     from ui.dialogs.dose_dialog import DoseDialog
     from ui.dialogs.registration_dialog import RegistrationDialog
     from ui.dialogs.signin_dialog import SignInDialog
-    from ui.main_window import PAGE_PERSONS, PAGE_VISITS, MainWindow
+    from ui.main_window import PAGE_ADMIN, PAGE_PERSONS, PAGE_SCAN, PAGE_VISITS, MainWindow
 
     for lang in ("de", "en"):
         translators = install_translators(app, lang)
@@ -111,6 +129,13 @@ def main(out: Path) -> None:
         dose = DoseDialog(db, actor, session, visit.id, person_id, today, window)
         shoot_dialog(dose, out / f"dose_{lang}.png")
         shoot_dialog(CloseVisitDialog(db, actor, visit.id, window), out / f"close_{lang}.png")
+        window.nav.setCurrentRow(PAGE_SCAN)
+        window.scan_page.check_text(hc1)
+        QTimer.singleShot(600, app.quit)
+        app.exec()
+        grab(window, out / f"scan_{lang}.png")
+        window.nav.setCurrentRow(PAGE_ADMIN)
+        grab(window, out / f"admin_{lang}.png")
         window.close()
         for translator in translators:
             app.removeTranslator(translator)

@@ -33,6 +33,7 @@ class AdminPage(QWidget):
                        self.message):
             layout.addWidget(widget)
         layout.addStretch(1)
+        self.refresh()
 
     def refresh(self) -> None:
         self.show_status(trust_status())
