@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.db.base import new_id, utcnow
 from core.db.models import DuplicateDoseFlag, Person, Vaccination
 
-CHUNK = 500
+CHUNK = 1_000
 
 
 def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str, str]:
@@ -46,52 +46,68 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
     """Flag new pairs among ``vaccination_ids`` and the doses already here; returns count."""
     if not vaccination_ids:
         return 0
-    mine: list[Any] = []
+    conn = session.connection()
+    same_day: dict[str, Any] = {}
+    wanted_ids: set[str] = set()
+    columns = (Vaccination.id, Vaccination.date, Vaccination.product_key, Vaccination.origin,
+               Vaccination.person_id, Vaccination.voided_at, Person.merged_into_id,
+               Person.family_norm, Person.given_norm, Person.birth_date)
+    merged_people = set(conn.scalars(select(Person.id).where(Person.merged_into_id.is_not(None))))
     for start in range(0, len(vaccination_ids), CHUNK):
         part = vaccination_ids[start:start + CHUNK]
-        mine += session.execute(select(Vaccination.id, Vaccination.date,
-                                       Vaccination.product_key)
-                                .where(Vaccination.id.in_(part),
-                                       Vaccination.voided_at.is_(None))).all()
-    if not mine:
-        return 0
-    wanted_ids = {row.id for row in mine}
-    dates = sorted({row.date for row in mine})
-    products = sorted({row.product_key for row in mine})
-    same_day: list[Any] = []
-    for start in range(0, len(dates), CHUNK):
-        same_day += session.execute(
-            select(Vaccination.id, Vaccination.date, Vaccination.product_key,
-                   Vaccination.origin, Vaccination.person_id, Person.merged_into_id,
-                   Person.family_norm, Person.given_norm, Person.birth_date)
-            .join(Person, Person.id == Vaccination.person_id)
-            .where(Vaccination.voided_at.is_(None),
-                   Vaccination.date.in_(dates[start:start + CHUNK]),
-                   Vaccination.product_key.in_(products))).all()
-    groups: dict[tuple[Any, str], list[Any]] = defaultdict(list)
-    for row in same_day:
-        groups[(row.date, row.product_key)].append(row)
-    resolve = resolve_persons(session, {row.person_id: row.merged_into_id for row in same_day})
-    pairs: dict[tuple[str, str], tuple[Any, Any, int]] = {}
-    for rows in groups.values():
-        if len(rows) < 2 or not any(r.id in wanted_ids for r in rows):
+        mine = conn.execute(select(*columns).join(Person, Person.id == Vaccination.person_id)
+                            .where(Vaccination.id.in_(part),
+                                   Vaccination.voided_at.is_(None))).all()
+        if not mine:
             continue
-        clusters: dict[Any, list[Any]] = defaultdict(list)
-        for row in rows:
-            clusters[resolve[row.person_id]].append(row)
-            if row.family_norm and row.given_norm:
-                name_key = ("name", row.family_norm, row.given_norm, row.birth_date)
-                if resolve[row.person_id] != name_key:
-                    clusters[name_key].append(row)
-        for members in clusters.values():
-            unique = {m.id: m for m in members}
-            for a in unique.values():
-                if a.id not in wanted_ids:
-                    continue
-                for b in unique.values():
-                    if b.id != a.id and b.origin != a.origin:
-                        first, second = sorted((a, b), key=lambda r: r.id)
-                        pairs[(first.id, second.id)] = (first, second, len(unique))
+        wanted_ids.update(row.id for row in mine)
+        same_day.update((row.id, row) for row in mine)
+        # Other doses that can match: of a person with the same folded name and birth
+        # date (ix_person_family_norm_birth), of a merged person, or of these persons.
+        persons = {row.person_id for row in mine} | {
+            row.merged_into_id for row in mine if row.merged_into_id} | merged_people
+        persons.update(conn.scalars(select(Person.id).where(
+            Person.family_norm.in_(sorted({r.family_norm for r in mine})),
+            Person.birth_date.in_(sorted({r.birth_date for r in mine})))))
+        dates = {r.date for r in mine}
+        products = {r.product_key for r in mine}
+        ordered = sorted(persons)
+        for first in range(0, len(ordered), CHUNK):
+            # person_id alone uses ix_vaccination_person_date; day and vaccine are checked
+            # here (a date filter in SQL lets SQLite pick the date index and scan the day)
+            for row in conn.execute(
+                    select(*columns).join(Person, Person.id == Vaccination.person_id)
+                    .where(Vaccination.person_id.in_(ordered[first:first + CHUNK]))).all():
+                if row.voided_at is None and row.date in dates and row.product_key in products:
+                    same_day[row.id] = row
+    if not wanted_ids:
+        return 0
+    resolve = resolve_persons(session, {row.person_id: row.merged_into_id
+                                        for row in same_day.values()})
+
+    def match_keys(row: Any) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = [(row.date, row.product_key, resolve[row.person_id])]
+        if row.family_norm and row.given_norm:
+            found.append((row.date, row.product_key, row.family_norm, row.given_norm,
+                          row.birth_date))
+        return found
+
+    by_key: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in same_day.values():
+        for key in match_keys(row):
+            by_key[key].append(row)
+    pairs: dict[tuple[str, str], tuple[Any, Any, int]] = {}
+    for wanted in wanted_ids:
+        row = same_day[wanted]
+        for key in match_keys(row):
+            group = by_key[key]
+            if len(group) < 2:
+                continue
+            size = len({m.id for m in group})
+            for other in group:
+                if other.id != row.id and other.origin != row.origin:
+                    first, second = sorted((row, other), key=lambda r: r.id)
+                    pairs[(first.id, second.id)] = (first, second, size)
     if not pairs:
         return 0
     known: set[tuple[str, str]] = set()

@@ -85,6 +85,19 @@ def entity_specs() -> tuple[EntitySpec, ...]:
     return tuple(specs)
 
 
+class _HashedColumns(dict[str, tuple[str, ...]]):
+    """Column names that go into the fingerprint, per entity (computed once)."""
+
+    def __missing__(self, name: str) -> tuple[str, ...]:
+        spec = spec_by_name()[name]
+        value = tuple(c.name for c in spec.columns if c.name not in NOT_HASHED)
+        self[name] = value
+        return value
+
+
+_HASHED = _HashedColumns()
+
+
 def spec_by_name() -> dict[str, EntitySpec]:
     return {spec.name: spec for spec in entity_specs()}
 
@@ -125,47 +138,87 @@ def cell_writers(worksheet: Any, spec: EntitySpec) -> list[CellWriter]:
 
 
 # -- reading ---------------------------------------------------------------------------
-def from_cell(column: Column, cell: Any) -> Any:
-    """Cell value (as python-calamine gives it) to the column's Python value.
+Reader = Callable[[Any], Any]
+_TRUE = frozenset({"1", "1.0", "true", "wahr"})
+_FALSE = frozenset({"0", "0.0", "false", "falsch"})
 
-    Raises ``ValueError`` with a German text naming what was expected.
-    """
-    if cell is None or cell == "":
-        if column.kind == "str" and not column.nullable:
-            return ""
-        if column.nullable:
-            return None
-        raise ValueError("Pflichtwert fehlt")
-    kind = column.kind
-    if kind == "str":
-        if isinstance(cell, float) and cell.is_integer():
-            cell = int(cell)
-        return unescape_text(str(cell))
-    if kind == "int":
-        if isinstance(cell, bool) or not isinstance(cell, int | float | str):
-            raise ValueError(f"keine ganze Zahl: {cell!r}")
-        value = float(cell)
-        if not value.is_integer():
-            raise ValueError(f"keine ganze Zahl: {cell!r}")
-        return int(value)
-    if kind == "bool":
-        if isinstance(cell, bool):
-            return cell
-        if str(cell).strip().lower() in ("1", "1.0", "true", "wahr"):
-            return True
-        if str(cell).strip().lower() in ("0", "0.0", "false", "falsch"):
-            return False
-        raise ValueError(f"kein Wahrheitswert: {cell!r}")
+
+def _read_str(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return unescape_text(cell if isinstance(cell, str) else str(cell))
+
+
+def _read_int(cell: Any) -> int:
+    if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+        raise ValueError(f"keine ganze Zahl: {cell!r}")
     try:
-        if kind == "datetime":
-            return cell if isinstance(cell, datetime) else datetime.fromisoformat(str(cell))
-        if kind == "date":
-            if isinstance(cell, datetime):
-                return cell.date()
-            return cell if isinstance(cell, date) else date.fromisoformat(str(cell))
-        return cell if isinstance(cell, time) else time.fromisoformat(str(cell))
+        value = float(cell)
     except ValueError:
-        raise ValueError(f"kein gültiges Datum/Uhrzeit: {cell!r}") from None
+        raise ValueError(f"keine ganze Zahl: {cell!r}") from None
+    if not value.is_integer():
+        raise ValueError(f"keine ganze Zahl: {cell!r}")
+    return int(value)
+
+
+def _read_bool(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    text = str(cell).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"kein Wahrheitswert: {cell!r}")
+
+
+def _read_datetime(cell: Any) -> datetime:
+    return cell if isinstance(cell, datetime) else datetime.fromisoformat(str(cell))
+
+
+def _read_date(cell: Any) -> date:
+    if isinstance(cell, datetime):
+        return cell.date()
+    return cell if isinstance(cell, date) else date.fromisoformat(str(cell))
+
+
+def _read_time(cell: Any) -> time:
+    return cell if isinstance(cell, time) else time.fromisoformat(str(cell))
+
+
+_READERS: dict[str, Reader] = {"str": _read_str, "int": _read_int, "bool": _read_bool,
+                               "datetime": _read_datetime, "date": _read_date,
+                               "time": _read_time}
+
+
+def cell_reader(column: Column) -> Reader:
+    """A converter from a python-calamine cell to the column's Python value.
+
+    Raises ``ValueError`` with a German text naming what was expected. Built once per
+    column so reading a package is a plain function call per cell.
+    """
+    convert = _READERS[column.kind]
+    empty: Any = "" if column.kind == "str" and not column.nullable else None
+    required = not column.nullable and column.kind != "str"
+    dated = column.kind in ("datetime", "date", "time")
+
+    def read(cell: Any) -> Any:
+        if cell is None or cell == "":
+            if required:
+                raise ValueError("Pflichtwert fehlt")
+            return empty
+        if dated:
+            try:
+                return convert(cell)
+            except ValueError:
+                raise ValueError(f"kein gültiges Datum/Uhrzeit: {cell!r}") from None
+        return convert(cell)
+
+    return read
+
+
+def from_cell(column: Column, cell: Any) -> Any:
+    return cell_reader(column)(cell)
 
 
 # -- comparing -------------------------------------------------------------------------
@@ -180,10 +233,15 @@ def _canon(value: Any) -> str:
 
 
 def fingerprint(spec: EntitySpec, values: dict[str, Any]) -> str:
-    """SHA-256 over all columns but ``row_version`` (which differs between databases)."""
-    joined = "\x1f".join(_canon(values.get(c.name)) for c in spec.columns
-                         if c.name not in NOT_HASHED)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    """SHA-256 over all columns but ``row_version`` (which differs between databases).
+
+    ``""`` and ``None`` count as equal (an empty cell is both), so a record compares
+    equal whether it came from a package or from the database. ``repr`` of the value
+    tuple is stable for the types involved (str, int, bool, date, datetime, time, None)
+    and much faster than formatting each value in Python.
+    """
+    canon = tuple(None if v == "" else v for v in map(values.get, _HASHED[spec.name]))
+    return hashlib.sha256(repr(canon).encode("utf-8")).hexdigest()
 
 
 def differing(spec: EntitySpec, a: dict[str, Any], b: dict[str, Any]) -> list[str]:

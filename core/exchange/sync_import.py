@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ from core.db.base import new_id, utcnow
 from core.db.models import AuditEntry, ConflictEntry, ImportedPackage, SyncBase
 from core.db.versioning import next_versions
 from core.errors import UserError
+from core.exchange.bulk import insert_rows, update_rows
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
 from core.exchange.duplicates import flag_duplicate_doses
 from core.exchange.sync_format import EntitySpec, differing, entity_specs, fingerprint, json_image
@@ -39,7 +40,9 @@ from core.exchange.sync_package import Package, read_package
 from core.services.context import Actor
 from core.services.records import LABELS
 
-CHUNK = 500
+AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
+BASE_TABLE: Table = SyncBase.__table__  # type: ignore[assignment]
+CHUNK = 2_000  # ids per IN (...): below SQLite's 32,766 variables, few round trips
 
 
 class ImportFailed(UserError):
@@ -89,17 +92,18 @@ class Merger:
 
     # -- queries ---------------------------------------------------------------------
     def fetch(self, spec: EntitySpec, column: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
-        table, found = spec.table, []
+        table, found, conn = spec.table, [], self.s.connection()
         for part in chunks(sorted(set(keys), key=str)):
-            result = self.s.execute(select(*table.c).where(table.c[column].in_(part)))
+            result = conn.execute(select(*table.c).where(table.c[column].in_(part)))
             found += [dict(row) for row in result.mappings()]
         return found
 
     def existing_ids(self, table_name: str, ids: set[str]) -> set[str]:
         table = next(s.table for s in entity_specs() if s.name == table_name)
         found: set[str] = set()
+        conn = self.s.connection()
         for part in chunks(sorted(ids)):
-            found.update(self.s.scalars(select(table.c.id).where(table.c.id.in_(part))))
+            found.update(conn.scalars(select(table.c.id).where(table.c.id.in_(part))))
         return found
 
     # -- steps -----------------------------------------------------------------------
@@ -115,22 +119,35 @@ class Merger:
                 self.s, self.actor.user, self.package.package_id,
                 [v["id"] for _, _, v in self.package.rows.get("vaccination", [])])
             self.steps(95, "Protokoll schreiben")
-            if self.audit_rows:
-                self.s.execute(insert(AuditEntry), self.audit_rows)
-            self.s.flush()
+            self.write_log()
         except IntegrityError as exc:
             self.report.error("Das Paket verletzt eine Regel der Datenbank "
                               f"({str(exc.orig).splitlines()[0][:200]}).")
+
+    def write_log(self) -> None:
+        """Audit: one entry for the package (what it created), one per updated record
+        with before/after. Nothing at all when the package changed nothing."""
+        insert_rows(self.s.connection(), AUDIT_TABLE, self.audit_rows)
+        known = self.s.scalar(select(ImportedPackage.id).where(
+            ImportedPackage.data_sha256 == self.package.data_sha256))
+        if known is not None and not self.report.created and not self.report.updated:
             return
-        if self.s.scalar(select(ImportedPackage.id).where(
-                ImportedPackage.data_sha256 == self.package.data_sha256)) is None:
-            m = self.package.manifest
-            self.s.add(ImportedPackage(
-                package_id=self.package.package_id, data_sha256=self.package.data_sha256,
-                imported_by=self.actor.user, team_id=str(m.get("team_id", "")),
-                device_id=str(m.get("device_id", "")),
-                from_version=int(m.get("from_version", 0)),
-                to_version=int(m.get("to_version", 0)), counts=self.report.to_json()))
+        m = self.package.manifest
+        entry = ImportedPackage(
+            package_id=self.package.package_id, data_sha256=self.package.data_sha256,
+            imported_by=self.actor.user, team_id=str(m.get("team_id", "")),
+            device_id=str(m.get("device_id", "")), from_version=int(m.get("from_version", 0)),
+            to_version=int(m.get("to_version", 0)), counts=self.report.to_json())
+        if known is None:
+            self.s.add(entry)
+            self.s.flush()
+        self.s.add(AuditEntry(
+            user=self.actor.user, origin=self.actor.origin, action="sync.import",
+            entity="imported_package", entity_id=known or entry.id, before=None,
+            after={"package_id": self.package.package_id, "team_id": entry.team_id,
+                   "device_id": entry.device_id, "created": self.report.created,
+                   "updated": self.report.updated, "conflicts": self.report.conflicts}))
+        self.s.flush()
 
     def merge_entity(self, spec: EntitySpec) -> None:
         rows = self.package.rows.get(spec.name, [])
@@ -236,32 +253,25 @@ class Merger:
             version += 1
             row = {**values, "row_version": version}
             if any(row.get(c) for c in self_refs):
-                deferred.append({"b_id": row["id"], **{f"v_{c}": row[c] for c in self_refs}})
+                deferred.append({"id": row["id"], **{c: row[c] for c in self_refs}})
                 row.update({c: None for c in self_refs})
             rows.append(row)
+        conn = self.s.connection()
         if rows:
-            self.s.execute(insert(table), rows)
+            insert_rows(conn, table, rows)
             self.report.count("created", spec.name, len(rows))
         names = [c.name for c in spec.columns if c.name != "id"]
         if updates:
-            statement = update(table).where(table.c.id == bindparam("b_id")).values(
-                {name: bindparam(f"v_{name}") for name in names})
-            params = []
+            changed = []
             for inc, _loc in updates:
                 version += 1
-                params.append({"b_id": inc["id"], **{f"v_{n}": inc[n] for n in names},
-                               "v_row_version": version})
-            self.s.execute(statement, params)
+                changed.append({**inc, "row_version": version})
+            update_rows(conn, table, changed, names)
             self.report.count("updated", spec.name, len(updates))
         if deferred:
-            self.s.execute(update(table).where(table.c.id == bindparam("b_id")).values(
-                {c: bindparam(f"v_{c}") for c in self_refs}), deferred)
+            update_rows(conn, table, deferred, self_refs)
         base = {"at": self.now, "user": self.actor.user, "origin": self.actor.origin,
                 "entity": spec.name}
-        pid = self.package.package_id
-        self.audit_rows += [{**base, "id": new_id(), "action": "sync.create",
-                             "entity_id": v["id"], "before": None,
-                             "after": {"paket": pid}} for v in creates]
         self.audit_rows += [{**base, "id": new_id(), "action": "sync.update",
                              "entity_id": inc["id"], "before": json_image(loc),
                              "after": json_image(inc)} for inc, loc in updates]
@@ -271,8 +281,7 @@ class Merger:
         pid = self.package.package_id
         inserts = [{"entity": spec.name, "entity_id": k, "base_hash": h, "package_id": pid}
                    for k, h in new_bases.items() if k not in bases]
-        if inserts:
-            self.s.execute(insert(SyncBase), inserts)
+        insert_rows(self.s.connection(), BASE_TABLE, inserts)
         for key, value in new_bases.items():
             if key in bases:
                 bases[key].base_hash, bases[key].package_id = value, pid
@@ -291,6 +300,11 @@ def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progres
     package = read_package(Path(path), steps, report)
     if report.errors:
         raise ImportFailed(report)
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        # 64 MB page cache for this connection (default 2 MB): a growing hub file's
+        # indexes no longer fall out of the cache between packages.
+        conn.exec_driver_sql("PRAGMA cache_size = -65536")
     Merger(session, actor, package, report, steps).run()
     if report.errors:
         raise ImportFailed(report)

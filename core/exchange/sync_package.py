@@ -25,8 +25,8 @@ from core.exchange.sync_format import (
     FORMAT_VERSION,
     MANIFEST,
     MIN_FORMAT_VERSION,
+    cell_reader,
     entity_specs,
-    from_cell,
 )
 from core.exchange.xlsx_read import open_workbook, sheet_rows
 
@@ -154,13 +154,13 @@ def _read_sheet(workbook: Any, name: str, spec: Any, rows: list[tuple[str, int, 
     missing = [c.name for c in spec.columns if c.name not in index]
     if missing:
         raise UserError(f"{WHAT}: Im Blatt „{name}“ fehlen die Spalten {', '.join(missing)}.")
-    positions = [(c, index[c.name]) for c in spec.columns]
+    positions = [(c.name, index[c.name], cell_reader(c)) for c in spec.columns]
     for number, cells in iterator:
         values: dict[str, Any] = {}
-        for column, pos in positions:
-            cell = cells[pos] if pos < len(cells) else ""
+        width = len(cells)
+        for column, pos, read in positions:
             try:
-                values[column.name] = from_cell(column, cell)
+                values[column] = read(cells[pos] if pos < width else "")
             except ValueError as exc:
-                report.error(str(exc), name, number, column.name)
+                report.error(str(exc), name, number, column)
         rows.append((name, number, values))

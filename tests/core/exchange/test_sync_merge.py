@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.cli import main
 from core.db.engine import Database
 from core.db.models import (
+    AuditEntry,
     ConflictEntry,
     DuplicateDoseFlag,
     Person,
@@ -75,6 +76,10 @@ def test_conflict_newer_team_edit_wins_and_is_logged(team_a: Database, hub: Data
     assert report["conflicts"] == 1 and report["updated"] == {"person": 1}
     assert table_rows(hub, "person")[pid]["phone"] == "0521 TEAM"
     with hub.session() as s:
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == pid,
+                                                   AuditEntry.action == "sync.update")).one()
+        assert audit.before and audit.before["phone"] == "0800 HUB"
+        assert audit.after and audit.after["phone"] == "0521 TEAM"
         entry = s.scalars(select(ConflictEntry)).one()
         assert (entry.entity, entry.entity_id, entry.winner) == ("person", pid, "paket")
         assert "phone" in entry.fields and entry.local and entry.local["phone"] == "0800 HUB"
