@@ -13,42 +13,42 @@
         <translation>&amp;Import trust list…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="46" />
+        <location filename="../../ui/pages/admin_page.py" line="47" />
         <source>Vertrauensliste: %1 Signaturzertifikate, Stand %2</source>
         <translation>Trust list: %1 signing certificates, as of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="49" />
+        <location filename="../../ui/pages/admin_page.py" line="50" />
         <source>Die Vertrauensliste ist älter als 7 Tage oder fehlt: bitte eine aktuelle Liste importieren, sonst werden neue Aussteller als unbekannt gemeldet.</source>
         <translation>The trust list is older than 7 days or missing: please import a current list, otherwise new issuers are reported as unknown.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="53" />
+        <location filename="../../ui/pages/admin_page.py" line="54" />
         <source>Kein Signaturschlüssel installiert: Zertifikate können nicht ausgestellt werden (IT: „keys install“).</source>
         <translation>No signing key installed: certificates cannot be issued (IT: "keys install").</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="56" />
+        <location filename="../../ui/pages/admin_page.py" line="57" />
         <source>Signaturschlüssel %1, gültig bis %2</source>
         <translation>Signing key %1, valid until %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="61" />
+        <location filename="../../ui/pages/admin_page.py" line="62" />
         <source>TRAINING/MUSTER, nicht für echte Zertifikate</source>
         <translation>TRAINING/SPECIMEN, not for real certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="67" />
+        <location filename="../../ui/pages/admin_page.py" line="68" />
         <source>Vertrauensliste öffnen</source>
         <translation>Open trust list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="68" />
+        <location filename="../../ui/pages/admin_page.py" line="69" />
         <source>Vertrauensliste (*.json *.pem *.der *.crt)</source>
         <translation>Trust list (*.json *.pem *.der *.crt)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/admin_page.py" line="76" />
+        <location filename="../../ui/pages/admin_page.py" line="77" />
         <source>Vertrauensliste übernommen.</source>
         <translation>Trust list imported.</translation>
     </message>
@@ -326,107 +326,117 @@
 <context>
     <name>FieldPage</name>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="75" />
+        <location filename="../../ui/pages/field_page.py" line="78" />
         <source>Ticket oder Zertifikat scannen – oder Name / Geburtsdatum tippen (F2)</source>
         <translation>Scan ticket or certificate – or type name / date of birth (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="86" />
+        <location filename="../../ui/pages/field_page.py" line="89" />
         <source>&amp;Neue Person (Strg+N)</source>
         <translation>&amp;New person (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="87" />
+        <location filename="../../ui/pages/field_page.py" line="90" />
         <source>&amp;Impfen (Strg+I)</source>
         <translation>&amp;Vaccinate (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="88" />
+        <location filename="../../ui/pages/field_page.py" line="91" />
         <source>&amp;Rückgängig (Strg+Z)</source>
         <translation>&amp;Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="89" />
+        <location filename="../../ui/pages/field_page.py" line="92" />
         <source>S&amp;tornieren…</source>
         <translation>Vo&amp;id…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="90" />
+        <location filename="../../ui/pages/field_page.py" line="93" />
+        <source>Zertifikat &amp;drucken (Strg+P)</source>
+        <translation>&amp;Print certificate (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="94" />
         <source>Einsatz &amp;abschließen…</source>
         <translation>&amp;Close visit…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="121" />
+        <location filename="../../ui/pages/field_page.py" line="127" />
         <source>Warteschlange (Enter: impfen)</source>
         <translation>Queue (Enter: vaccinate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="122" />
+        <location filename="../../ui/pages/field_page.py" line="128" />
         <source>Heute geimpft</source>
         <translation>Vaccinated today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="206" />
+        <location filename="../../ui/pages/field_page.py" line="213" />
         <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
         <translation>This ticket belongs to another visit.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="214" />
+        <location filename="../../ui/pages/field_page.py" line="221" />
         <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
         <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="228" />
+        <location filename="../../ui/pages/field_page.py" line="235" />
         <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
         <translation>Nobody found. Register a new person with Ctrl+N.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="248" />
+        <location filename="../../ui/pages/field_page.py" line="255" />
         <source>Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.</source>
         <translation>Certificate read: %1. Enter takes the first match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="251" />
+        <location filename="../../ui/pages/field_page.py" line="258" />
         <source>Zertifikat gelesen: %1 – noch nicht registriert.</source>
         <translation>Certificate read: %1 – not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="268" />
+        <location filename="../../ui/pages/field_page.py" line="275" />
         <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
         <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="291" />
+        <location filename="../../ui/pages/field_page.py" line="298" />
         <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
         <translation>Please select a person in the queue first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="297" />
-        <source>Impfung gespeichert. Strg+Z macht sie in den nächsten 10 Minuten rückgängig.</source>
-        <translation>Vaccination saved. Ctrl+Z undoes it within the next 10 minutes.</translation>
+        <location filename="../../ui/pages/field_page.py" line="304" />
+        <source>Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z macht die Impfung in den nächsten 10 Minuten rückgängig.</source>
+        <translation>Vaccination saved. Ctrl+P prints the certificate; Ctrl+Z undoes the vaccination within the next 10 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="312" />
+        <location filename="../../ui/pages/field_page.py" line="353" />
+        <source>Zertifikat erstellt: %1</source>
+        <translation>Certificate created: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="319" />
         <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
         <translation>Last vaccination undone (voided: rueckgaengig).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="318" />
+        <location filename="../../ui/pages/field_page.py" line="325" />
         <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
         <translation>Please select a dose in "Vaccinated today".</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="321" />
+        <location filename="../../ui/pages/field_page.py" line="328" />
         <source>Impfung stornieren</source>
         <translation>Void vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="322" />
+        <location filename="../../ui/pages/field_page.py" line="329" />
         <source>Grund der Stornierung (Pflicht):</source>
         <translation>Reason for voiding (required):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="331" />
+        <location filename="../../ui/pages/field_page.py" line="338" />
         <source>Impfung storniert.</source>
         <translation>Vaccination voided.</translation>
     </message>

@@ -225,3 +225,33 @@ def test_expired_lot_is_not_offered(qtbot: QtBot, window: MainWindow, db: Databa
     qtbot.addWidget(dialog)
     assert dialog.product.findData("EU/1/20/1507") < 0  # expired Spikevax lot hidden
     assert dialog.lot.count() == 1
+
+
+def test_print_certificate_after_dose(qtbot: QtBot, window: MainWindow, db: Database,
+                                      world: World, tmp_path: object,
+                                      monkeypatch: object) -> None:
+    from pathlib import Path
+
+    from PySide6.QtGui import QDesktopServices
+
+    from core.certificates.keys import install_identity, write_training_files
+    from core.db.models import Certificate
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",  # type: ignore[attr-defined]
+                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    page = window.field_page
+    assert page is not None
+    vaccinate_world_person(page, world)
+    page.print_button.click()  # no key installed yet: a clear message, dose kept
+    assert "Kein Signaturschlüssel" in page.message.text() and len(doses(db)) == 1
+    keys = Path(str(tmp_path)) / "keys"
+    write_training_files(keys)
+    install_identity(keys / "dsc.key.pem", keys / "dsc.pem")
+    page.print_button.click()
+    page.print_button.click()  # a reprint uses the stored certificate
+    with db.session() as s:
+        certificates = s.scalars(select(Certificate)).all()
+    assert len(certificates) == 1 and certificates[0].vaccination_id == doses(db)[0].id
+    assert len(opened) == 2 and opened[0] == opened[1]
+    assert Path(opened[0]).read_bytes().startswith(b"%PDF")

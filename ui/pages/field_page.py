@@ -9,9 +9,10 @@ dose is voided with a reason.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.db.engine import Database
 from core.errors import UserError
+from core.services.certificate_print import certificate_pdf
 from core.services.checkin import check_in_person, is_ticket, parse_ticket, visit_queue
 from core.services.context import Actor
 from core.services.field_day import dashboard
@@ -68,6 +70,7 @@ class FieldPage(QWidget):
         self.db, self.actor, self.session, self.today = db, actor, session, today
         self.visit_id = session.visit_id or ""
         self.last_dose_id: str | None = None
+        self.last_certificate: Path | None = None
         self.header = FieldHeader(self)
         self.scan = ScanLineEdit(self)
         self.scan.setObjectName("scanInput")
@@ -87,9 +90,11 @@ class FieldPage(QWidget):
         self.vaccinate_button = QPushButton(self.tr("&Impfen (Strg+I)"), self)
         self.undo_button = QPushButton(self.tr("&Rückgängig (Strg+Z)"), self)
         self.void_button = QPushButton(self.tr("S&tornieren…"), self)
+        self.print_button = QPushButton(self.tr("Zertifikat &drucken (Strg+P)"), self)
         self.close_button = QPushButton(self.tr("Einsatz &abschließen…"), self)
         for button, name in ((self.new_button, "newPerson"), (self.vaccinate_button, "vaccinate"),
                              (self.undo_button, "undo"), (self.void_button, "void"),
+                             (self.print_button, "printCertificate"),
                              (self.close_button, "closeVisit")):
             button.setObjectName(name)
         self._layout()
@@ -108,13 +113,14 @@ class FieldPage(QWidget):
         self.vaccinate_button.clicked.connect(lambda: self.vaccinate())
         self.undo_button.clicked.connect(self.undo_last)
         self.void_button.clicked.connect(self.void_selected)
+        self.print_button.clicked.connect(self.print_certificate)
         self.close_button.clicked.connect(self.close_requested)
         self.refresh()
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
         for button in (self.new_button, self.vaccinate_button, self.undo_button,
-                       self.void_button):
+                       self.void_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -139,7 +145,7 @@ class FieldPage(QWidget):
     def _actions(self) -> None:
         shortcuts = (("F2", self.focus_scan), ("Ctrl+N", lambda: self.register()),
                      ("Ctrl+I", lambda: self.vaccinate()), ("Ctrl+Z", self.undo_last),
-                     ("Ctrl+O", self.open_selected_person))
+                     ("Ctrl+O", self.open_selected_person), ("Ctrl+P", self.print_certificate))
         for keys, slot in shortcuts:
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
@@ -160,6 +166,7 @@ class FieldPage(QWidget):
                                                          r.checked_in_at)))
         self.doses.set_rows(sorted(doses, key=lambda d: d.created_at, reverse=True))
         self.undo_button.setEnabled(self.last_dose_id is not None)
+        self.print_button.setEnabled(self.last_dose_id is not None)
         closed = board.status == "abgeschlossen"
         for widget in (self.scan, self.new_button, self.vaccinate_button, self.close_button):
             widget.setEnabled(not closed)
@@ -294,8 +301,8 @@ class FieldPage(QWidget):
                             self.today, self)
         if dialog.exec() and dialog.saved_dose_id:
             self.last_dose_id = dialog.saved_dose_id
-            self.say(self.tr("Impfung gespeichert. Strg+Z macht sie in den nächsten 10 "
-                             "Minuten rückgängig."))
+            self.say(self.tr("Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z "
+                             "macht die Impfung in den nächsten 10 Minuten rückgängig."))
         self.refresh()
         self.focus_scan()
 
@@ -330,6 +337,20 @@ class FieldPage(QWidget):
             return
         self.say(self.tr("Impfung storniert."))
         self.refresh()
+
+    def print_certificate(self) -> None:
+        """Issue/reprint the certificate of the last dose and open the PDF for printing."""
+        if self.last_dose_id is None:
+            return
+        try:
+            with self.db.session() as s:
+                path = certificate_pdf(s, self.actor, self.last_dose_id)
+        except UserError as exc:
+            self.say(exc.message, True)
+            return
+        self.last_certificate = path
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.say(self.tr("Zertifikat erstellt: %1").replace("%1", str(path)))
 
     def open_selected_person(self) -> None:
         person_id = self.selected_queue_person()
