@@ -24,6 +24,13 @@ def language() -> str:
     return "en" if chosen.lower().startswith("en") else "de"
 
 
+def current_language() -> str:
+    """The language whose translators are installed (``de`` before any are)."""
+    app = QApplication.instance()
+    value = app.property("impfteam_lang") if app is not None else None
+    return str(value) if value else "de"
+
+
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     """Our texts are German in the source; English comes from impfteam_en.qm."""
     translators: list[QTranslator] = []
@@ -37,6 +44,7 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
         if ours.load(str(resource_path("i18n", f"impfteam_{lang}.qm"))):
             app.installTranslator(ours)
             translators.append(ours)
+    app.setProperty("impfteam_lang", lang)
     QLocale.setDefault(QLocale(QLocale.Language.German if lang == "de"
                                else QLocale.Language.English, QLocale.Country.Germany))
     return translators

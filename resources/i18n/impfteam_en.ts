@@ -157,102 +157,102 @@
 <context>
     <name>DoseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="55" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="56" />
         <source>Impfung dokumentieren</source>
         <translation>Document vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="81" />
         <source>COVID-19: %1 · Masern: %2</source>
         <translation>COVID-19: %1 · Measles: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="95" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="96" />
         <source>Auffrischimpfung</source>
         <translation>Booster</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="98" />
         <source>von</source>
         <translation>of</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="108" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="109" />
         <source>Trotz Warnung impfen, Begründung:</source>
         <translation>Vaccinate despite warning, reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="120" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="121" />
         <source>&amp;Impfstoff</source>
         <translation>&amp;Vaccine</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="121" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
         <source>&amp;Charge</source>
         <translation>&amp;Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
         <source>Dosis</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
         <source>Indikation</source>
         <translation>Indication</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
         <source>Injektionsstelle</source>
         <translation>Injection site</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
         <source>Verantwortl. Ärztin/Arzt</source>
         <translation>Responsible physician</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
         <source>Impfende/r</source>
         <translation>Vaccinator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="130" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="132" />
         <source>&amp;Alle bestätigt</source>
         <translation>&amp;All confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="132" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="134" />
         <source>Alle Punkte der Aufklärung bestätigen (Alt+A)</source>
         <translation>Confirm all information items (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="137" />
         <source>Aufklärung durch</source>
         <translation>Information given by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="143" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="145" />
         <source>&amp;Speichern (Strg+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="165" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="167" />
         <source>Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht).</source>
         <translation>No usable lot for this visit (expired or used up).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="197" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="199" />
         <source>%1 · verwendbar bis %2 · %3 übrig</source>
         <translation>%1 · usable until %2 · %3 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="235" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="238" />
         <source>Bitte Aufklärung und Anamnese vollständig bestätigen (Alt+A: alle bestätigt).</source>
         <translation>Please confirm information and medical history completely (Alt+A: all confirmed).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="242" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="245" />
         <source>Warnung: bitte „Trotz Warnung impfen“ ankreuzen und eine Begründung angeben.</source>
         <translation>Warning: tick "Vaccinate despite warning" and give a reason.</translation>
     </message>
@@ -361,82 +361,117 @@
         <translation>&amp;Close visit…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="127" />
+        <location filename="../../ui/pages/field_page.py" line="95" />
+        <source>Neue Person aufnehmen (Strg+N)</source>
+        <translation>Register a new person (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="96" />
+        <source>Markierte Person impfen (Strg+I, Enter)</source>
+        <translation>Vaccinate the selected person (Ctrl+I, Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="97" />
+        <source>Eigene letzte Impfung zurücknehmen, 10 Minuten lang (Strg+Z)</source>
+        <translation>Take back your own last dose, for 10 minutes (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="99" />
+        <source>Markierte Impfung mit Begründung stornieren</source>
+        <translation>Void the selected dose with a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="100" />
+        <source>Zertifikat der letzten Impfung (Strg+P)</source>
+        <translation>Certificate of the last dose (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="101" />
+        <source>Zusammenfassung, verworfene Dosen, abschließen</source>
+        <translation>Summary, discarded doses, close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="104" />
+        <source>Check-in-Zeile (F2)</source>
+        <translation>Check-in line (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_page.py" line="137" />
         <source>Warteschlange (Enter: impfen)</source>
         <translation>Queue (Enter: vaccinate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="128" />
+        <location filename="../../ui/pages/field_page.py" line="138" />
         <source>Heute geimpft</source>
         <translation>Vaccinated today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="213" />
+        <location filename="../../ui/pages/field_page.py" line="223" />
         <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
         <translation>This ticket belongs to another visit.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="221" />
+        <location filename="../../ui/pages/field_page.py" line="231" />
         <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
         <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="235" />
+        <location filename="../../ui/pages/field_page.py" line="245" />
         <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
         <translation>Nobody found. Register a new person with Ctrl+N.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="255" />
+        <location filename="../../ui/pages/field_page.py" line="265" />
         <source>Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.</source>
         <translation>Certificate read: %1. Enter takes the first match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="258" />
+        <location filename="../../ui/pages/field_page.py" line="268" />
         <source>Zertifikat gelesen: %1 – noch nicht registriert.</source>
         <translation>Certificate read: %1 – not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="275" />
+        <location filename="../../ui/pages/field_page.py" line="285" />
         <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
         <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="298" />
+        <location filename="../../ui/pages/field_page.py" line="308" />
         <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
         <translation>Please select a person in the queue first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="304" />
+        <location filename="../../ui/pages/field_page.py" line="314" />
         <source>Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z macht die Impfung in den nächsten 10 Minuten rückgängig.</source>
         <translation>Vaccination saved. Ctrl+P prints the certificate; Ctrl+Z undoes the vaccination within the next 10 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="353" />
+        <location filename="../../ui/pages/field_page.py" line="363" />
         <source>Zertifikat erstellt: %1</source>
         <translation>Certificate created: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="319" />
+        <location filename="../../ui/pages/field_page.py" line="329" />
         <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
         <translation>Last vaccination undone (voided: rueckgaengig).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="325" />
+        <location filename="../../ui/pages/field_page.py" line="335" />
         <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
         <translation>Please select a dose in "Vaccinated today".</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="328" />
+        <location filename="../../ui/pages/field_page.py" line="338" />
         <source>Impfung stornieren</source>
         <translation>Void vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="329" />
+        <location filename="../../ui/pages/field_page.py" line="339" />
         <source>Grund der Stornierung (Pflicht):</source>
         <translation>Reason for voiding (required):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="338" />
+        <location filename="../../ui/pages/field_page.py" line="348" />
         <source>Impfung storniert.</source>
         <translation>Vaccination voided.</translation>
     </message>
@@ -1063,29 +1098,59 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="72" />
+        <location filename="../../ui/pages/today_page.py" line="88" />
         <source>Einsätze – %1</source>
         <translation>Visits – %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="73" />
+        <location filename="../../ui/pages/today_page.py" line="89" />
         <source>Heute</source>
         <translation>Today</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="90" />
+        <source>&amp;Wartenummern drucken… (markierter Einsatz)</source>
+        <translation>Print &amp;queue tickets… (selected visit)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="92" />
+        <source>Nummerierte Karten mit Check-in-QR-Code, ohne persönliche Daten</source>
+        <translation>Numbered cards with a check-in QR code, no personal data</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/today_page.py" line="75" />
+        <location filename="../../ui/pages/today_page.py" line="94" />
         <source>Demnächst (nächste %n Tage)</source>
         <translation><numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="91" />
+        <location filename="../../ui/pages/today_page.py" line="110" />
         <source>Für heute ist kein Einsatz geplant.</source>
         <translation>No visit is planned for today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="95" />
+        <location filename="../../ui/pages/today_page.py" line="114" />
         <source>Einsätze konnten nicht geladen werden: %1</source>
         <translation>Visits could not be loaded: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="129" />
+        <source>Bitte zuerst einen Einsatz markieren.</source>
+        <translation>Please select a visit first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="132" />
+        <source>Wartenummern drucken</source>
+        <translation>Print queue tickets</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="133" />
+        <source>Anzahl Karten:</source>
+        <translation>Number of cards:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="145" />
+        <source>Wartenummern %1–%2 erstellt: %3</source>
+        <translation>Queue tickets %1–%2 created: %3</translation>
     </message>
 </context>
 <context>

@@ -255,3 +255,51 @@ def test_print_certificate_after_dose(qtbot: QtBot, window: MainWindow, db: Data
     assert len(certificates) == 1 and certificates[0].vaccination_id == doses(db)[0].id
     assert len(opened) == 2 and opened[0] == opened[1]
     assert Path(opened[0]).read_bytes().startswith(b"%PDF")
+
+
+def test_queue_tickets_printed_and_scanned(qtbot: QtBot, window: MainWindow, db: Database,
+                                           world: World, monkeypatch: object) -> None:
+    """Tickets from the visits page decode to the visit; scanning one opens registration."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QDesktopServices
+
+    from core.scanning.decode import decode_image_file
+
+    monkeypatch.setattr(QDesktopServices, "openUrl",  # type: ignore[attr-defined]
+                        staticmethod(lambda url: True))
+    visits = window.today_page
+    with qtbot.waitSignal(visits.loaded, timeout=5000):
+        visits.refresh()
+    visits.today_view.selectRow(0)
+    path = visits.print_tickets(count=3)
+    assert path is not None and Path(path).read_bytes().startswith(b"%PDF")
+    assert "1–3" in visits.message.text()
+    import subprocess
+
+    png = Path(path).with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(path), str(png)],
+                   check=True)
+    texts = decode_image_file(Path(f"{png}-1.png"))
+    assert f"IMPFTEAM-T1:{world.visit_id}:2" in texts
+
+    page = window.field_page
+    assert page is not None
+
+    def register(dialog: RegistrationDialog) -> None:
+        QtBot.keyClicks(dialog.family, "Ticket")
+        QtBot.keyClicks(dialog.given, "Tina")
+        QtBot.keyClicks(dialog.birth, "01.02.2000")
+        dialog.save()
+
+    when_modal(RegistrationDialog, register)
+    page.scan.setText(f"IMPFTEAM-T1:{world.visit_id}:2")
+    QtBot.keyClick(page.scan, Qt.Key.Key_Return)
+    rows = page.queue.rows()
+    assert [(r.family_name, r.ticket_number) for r in rows] == [("Ticket", 2)]
+    page.scan.setText("IMPFTEAM-T1:00000000-0000-0000-0000-000000000000:5")
+    QtBot.keyClick(page.scan, Qt.Key.Key_Return)
+    assert "anderen Einsatz" in page.message.text()
+    page.scan.setText("ABC:123456789:XYZ")
+    QtBot.keyClick(page.scan, Qt.Key.Key_Return)
+    assert "nicht erkannt" in page.message.text()

@@ -79,6 +79,7 @@ def test_english_translation_loads(qtbot: QtBot, db: Database) -> None:
     finally:
         for translator in translators:
             app.removeTranslator(translator)
+        install_translators(app, "de")
 
 
 def test_window_state_is_saved(qtbot: QtBot, db: Database, tmp_path: Path) -> None:

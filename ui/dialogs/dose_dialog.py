@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -43,6 +44,7 @@ from core.services.person_status import (
     suggest_dose,
 )
 from core.services.vaccinations import VaccinationInput
+from ui.app import current_language
 from ui.field_session import FieldSession
 from ui.labels import COVID_STATUSES, INDICATIONS, INJECTION_SITES, MEASLES_STATUSES, label
 
@@ -53,7 +55,7 @@ class DoseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("doseDialog")
         self.setWindowTitle(self.tr("Impfung dokumentieren"))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(900)
         self.db, self.actor, self.session = db, actor, session
         self.visit_id, self.person_id, self.today = visit_id, person_id, today
         self.saved_dose_id: str | None = None
@@ -125,7 +127,8 @@ class DoseDialog(QDialog):
         form.addRow(self.tr("Verantwortl. Ärztin/Arzt"), self.physician)
         form.addRow(self.tr("Impfende/r"), self.vaccinator)
         self.consent_box = QGroupBox(self)
-        self.consent_layout = QVBoxLayout(self.consent_box)
+        self.consent_layout = QGridLayout(self.consent_box)
+        self.consent_layout.setVerticalSpacing(2)
         self.checks: list[QCheckBox] = []
         self.all_confirmed = QPushButton(self.tr("&Alle bestätigt"), self)
         self.all_confirmed.setObjectName("allConfirmed")
@@ -213,16 +216,18 @@ class DoseDialog(QDialog):
         if getattr(self, "form_version", None) == form.label:
             return  # same checklist: keep what was already ticked
         self.form_version = form.label
-        self.consent_box.setTitle(form.title)
+        english = current_language() == "en"
+        self.consent_box.setTitle(form.title_en if english else form.title)
         for check in self.checks:
             self.consent_layout.removeWidget(check)
             check.hide()
             check.deleteLater()
         self.checks = []
-        for item in form.items:
-            check = QCheckBox(item.text, self.consent_box)
+        for number, item in enumerate(form.items):
+            check = QCheckBox(item.text_en if english else item.text, self.consent_box)
             check.setObjectName(f"consent_{item.key}")
-            self.consent_layout.addWidget(check)
+            check.setToolTip(item.text)  # the German wording of the form, always
+            self.consent_layout.addWidget(check, number // 2, number % 2)
             self.checks.append(check)
 
     def confirm_all(self) -> None:

@@ -92,6 +92,16 @@ class FieldPage(QWidget):
         self.void_button = QPushButton(self.tr("S&tornieren…"), self)
         self.print_button = QPushButton(self.tr("Zertifikat &drucken (Strg+P)"), self)
         self.close_button = QPushButton(self.tr("Einsatz &abschließen…"), self)
+        tips = {self.new_button: self.tr("Neue Person aufnehmen (Strg+N)"),
+                self.vaccinate_button: self.tr("Markierte Person impfen (Strg+I, Enter)"),
+                self.undo_button: self.tr("Eigene letzte Impfung zurücknehmen, 10 Minuten "
+                                          "lang (Strg+Z)"),
+                self.void_button: self.tr("Markierte Impfung mit Begründung stornieren"),
+                self.print_button: self.tr("Zertifikat der letzten Impfung (Strg+P)"),
+                self.close_button: self.tr("Zusammenfassung, verworfene Dosen, abschließen")}
+        for button, tip in tips.items():
+            button.setToolTip(tip)
+        self.scan.setToolTip(self.tr("Check-in-Zeile (F2)"))
         for button, name in ((self.new_button, "newPerson"), (self.vaccinate_button, "vaccinate"),
                              (self.undo_button, "undo"), (self.void_button, "void"),
                              (self.print_button, "printCertificate"),

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.db.engine import Database
+from core.errors import UserError
+from core.paths import data_dir
+from core.services.queue_tickets import ticket_pdf
 from core.services.visits import VisitRow, list_visits
 from ui.models.visits_model import COL_DATE, COL_SITE, ROW_ROLE, VisitTableModel
 from ui.tasks import run_task
@@ -55,12 +68,15 @@ class TodayPage(QWidget):
         self.upcoming_view = _table(self.upcoming_model, self)
         self.today_view.setObjectName("todayVisits")
         self.upcoming_view.setObjectName("upcomingVisits")
+        self.tickets_button = QPushButton(self)
+        self.tickets_button.setObjectName("printTickets")
+        self.tickets_button.clicked.connect(lambda: self.print_tickets())
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.today_label, self.today_view, self.upcoming_label,
-                       self.upcoming_view, self.message):
+                       self.upcoming_view, self.tickets_button, self.message):
             layout.addWidget(widget)
         layout.setStretchFactor(self.today_view, 1)
         layout.setStretchFactor(self.upcoming_view, 2)
@@ -71,6 +87,9 @@ class TodayPage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Einsätze – %1").replace("%1", self.today.strftime("%d.%m.%Y")))
         self.today_label.setText(self.tr("Heute"))
+        self.tickets_button.setText(self.tr("&Wartenummern drucken… (markierter Einsatz)"))
+        self.tickets_button.setToolTip(self.tr(
+            "Nummerierte Karten mit Check-in-QR-Code, ohne persönliche Daten"))
         self.upcoming_label.setText(
             self.tr("Demnächst (nächste %n Tage)", "", UPCOMING_DAYS))
 
@@ -95,6 +114,38 @@ class TodayPage(QWidget):
         self.message.setText(self.tr("Einsätze konnten nicht geladen werden: %1")
                              .replace("%1", str(exc)))
         self.loaded.emit()
+
+    def selected_visit(self) -> VisitRow | None:
+        for view in (self.today_view, self.upcoming_view):
+            index = view.currentIndex()
+            if index.isValid():
+                row: VisitRow = view.model().data(index, ROW_ROLE)
+                return row
+        return None
+
+    def print_tickets(self, count: int | None = None) -> Path | None:
+        visit = self.selected_visit()
+        if visit is None:
+            self.message.setText(self.tr("Bitte zuerst einen Einsatz markieren."))
+            return None
+        if count is None:
+            count, ok = QInputDialog.getInt(self, self.tr("Wartenummern drucken"),
+                                            self.tr("Anzahl Karten:"), 24, 1, 500)
+            if not ok:
+                return None
+        folder = data_dir() / "wartenummern"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{visit.date:%Y%m%d}-{visit.id[:8]}.pdf"
+        try:
+            with self.db.session() as session:
+                first, last = ticket_pdf(session, visit.id, count, path)
+        except UserError as exc:
+            self.message.setText(exc.message)
+            return None
+        self.message.setText(self.tr("Wartenummern %1–%2 erstellt: %3").replace(
+            "%1", str(first)).replace("%2", str(last)).replace("%3", str(path)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
 
     def _activated(self, index: object) -> None:
         view = self.sender()
