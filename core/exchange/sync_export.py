@@ -93,8 +93,9 @@ def write_entity(workbook: Any, session: Session, spec: EntitySpec, low: int, hi
                 sheets.append(name)
                 row_in_sheet = 0
             row_in_sheet += 1
-            for col, (write, value) in enumerate(zip(writers, row, strict=True)):
-                write(worksheet, row_in_sheet, col, value)
+            for col, value in enumerate(row):
+                if value is not None:  # empty cells are simply not written
+                    writers[col](worksheet, row_in_sheet, col, value)
         count += len(partition)
         done[0] += len(partition)
         steps(5 + int(85 * done[0] / max(total, 1)), f"{spec.name}: {count} Zeilen")

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Integer, Table, Time, UniqueConstraint
 
 from core.db.models import EXCHANGED, Base
-from core.exchange.xlsx_safety import escape_text, unescape_text
+from core.exchange.xlsx_safety import DANGEROUS, QUOTE, escape_text, unescape_text
 
 FORMAT = "impfteam-sync"
 FORMAT_VERSION = 1
@@ -28,6 +28,7 @@ MAX_ROWS_PER_SHEET = 1_000_000
 DATA_FILE = "data.xlsx"
 MANIFEST = "manifest.json"
 NOT_HASHED = frozenset({"row_version"})
+ESCAPE_FIRST = frozenset((*DANGEROUS, QUOTE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +113,25 @@ CellWriter = Callable[[Any, int, int, Any], None]
 
 
 def cell_writers(worksheet: Any, spec: EntitySpec) -> list[CellWriter]:
-    """One bound XlsxWriter call per column: no per-cell type dispatch on 30 M cells."""
+    """One bound XlsxWriter call per column: no per-cell type dispatch on 30 M cells.
+
+    The caller skips ``None`` values; ``escape_text`` runs only for text starting with a
+    character that needs it."""
     string, number, boolean = (worksheet.write_string, worksheet.write_number,
                                worksheet.write_boolean)
 
     def text(_ws: Any, row: int, col: int, value: Any) -> None:
         if value:
-            string(row, col, escape_text(value))
+            string(row, col, escape_text(value) if value[0] in ESCAPE_FIRST else value)
 
     def num(_ws: Any, row: int, col: int, value: Any) -> None:
-        if value is not None:
-            number(row, col, value)
+        number(row, col, value)
 
     def flag(_ws: Any, row: int, col: int, value: Any) -> None:
-        if value is not None:
-            boolean(row, col, bool(value))
+        boolean(row, col, bool(value))
 
     def iso(_ws: Any, row: int, col: int, value: Any) -> None:
-        if value is not None:
-            string(row, col, value.isoformat())
+        string(row, col, value.isoformat())
 
     by_kind: dict[str, CellWriter] = {"str": text, "int": num, "bool": flag, "date": iso,
                                       "datetime": iso, "time": iso}
