@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.catalog.districts import get_districts
 from core.catalog.products import get_catalog
-from core.db.codes import ROLES, SITE_KINDS, TARGET_GROUPS
+from core.db.codes import ROLES, SITE_KINDS
 from core.db.models import Person, Site, Staff, Vaccination, Visit, VisitMember
 from core.errors import UserError
 from core.exchange.common import Cancel, Progress, Steps, atomic_output, require_suffix
@@ -32,12 +32,18 @@ from core.services.lots import visit_lot_usage
 from core.settings import get_setting
 
 AGE_GROUPS = ("00–04", "05–11", "12–17", "18–59", "60+")
+TARGET_SHORT = {"sgb2_kunde": "SGB-II-Kundschaft", "jobcenter_personal": "Jobcenter-Personal",
+                "sonstige": "Sonstige"}
+SOURCE_LABELS = {"verabreicht": "verabreicht", "nachtrag_impfpass": "Nachtrag Impfpass",
+                 "nachtrag_zertifikat": "Nachtrag Zertifikat"}
 INDICATION_LABELS = {"alter": "Alter", "beruf": "Beruf", "medizinisch": "medizinisch",
                      "pflegeheim": "Pflegeheim", "sonstige": "Sonstige"}
-DOSE_HEADERS = ["Datum", "Impfung-ID", "Person-ID", "Nachname", "Vorname", "Geburtsdatum",
-                "Alter", "Altersgruppe", "Geschlecht", "Zielgruppe", "Impfstoff", "Charge",
-                "Krankheit", "Dosis", "Serie", "Auffrischung", "Indikation", "Ärztin/Arzt",
-                "Impfende/r", "Einsatz-ID", "Standort", "Quelle"]
+# Human-readable columns first, the UUIDs (for matching at the Impfzentrum) at the end,
+# so a printout's first page is the part people read.
+DOSE_HEADERS = ["Datum", "Nachname", "Vorname", "Geburtsdatum", "Alter", "Altersgruppe",
+                "Geschlecht", "Zielgruppe", "Impfstoff", "Charge", "Krankheit", "Dosis",
+                "Serie", "Auffrischung", "Indikation", "Ärztin/Arzt", "Impfende/r", "Standort",
+                "Quelle", "Impfung-ID", "Person-ID", "Einsatz-ID"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,7 @@ def load(session: Session, visit_id: str | None, day: date | None
             "Datum": v.date, "Impfung-ID": v.id, "Person-ID": p.id,
             "Nachname": p.family_name, "Vorname": p.given_name, "Geburtsdatum": p.birth_date,
             "Alter": age, "Altersgruppe": age_group(age), "Geschlecht": p.sex,
-            "Zielgruppe": TARGET_GROUPS.get(p.target_group, p.target_group),
+            "Zielgruppe": TARGET_SHORT.get(p.target_group, p.target_group),
             "Impfstoff": _product_name(v.product_key), "Charge": v.lot_number,
             "Krankheit": "COVID-19" if v.disease == "covid19" else "Masern",
             "Dosis": v.dose_number, "Serie": v.series_total, "Auffrischung": v.booster,
@@ -112,7 +118,7 @@ def load(session: Session, visit_id: str | None, day: date | None
             "Ärztin/Arzt": doc.display_name if doc else "",
             "Impfende/r": nurse.display_name if nurse else "",
             "Einsatz-ID": visit.id if visit else "", "Standort": site.name if site else "",
-            "Quelle": v.source, "_dose_label": dose_label(v.dose_number, v.booster),
+            "Quelle": SOURCE_LABELS.get(v.source, v.source), "_dose_label": dose_label(v.dose_number, v.booster),
             "_target": p.target_group})
     return visits, lines, title
 
@@ -127,7 +133,7 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
     ws.write_string(1, 0, escape_text(subtitle), f.note)
     table: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for line in lines:
-        key = (line["Impfstoff"], line["_dose_label"], TARGET_GROUPS[line["_target"]])
+        key = (line["Impfstoff"], line["_dose_label"], line["Zielgruppe"])
         table[key][line["Altersgruppe"]] += 1
     totals: Counter[str] = Counter()
     for key in sorted(table):
@@ -146,12 +152,17 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
     start = sheet.row + 2
     ws.write_string(start, 0, "Impfungen je Impfstoff und Altersgruppe", f.total_text)
     ws.write_row(start + 1, 0, ["Impfstoff", *AGE_GROUPS], f.header)
-    chart = workbook.add_chart({"type": "column"})
     for index, product in enumerate(sorted(by_product)):
         row = start + 2 + index
         ws.write_string(row, 0, escape_text(product))
         for col, group in enumerate(AGE_GROUPS, start=1):
             ws.write_number(row, col, by_product[product][group], f.int)
+    if not by_product:  # XlsxWriter refuses a chart without series: a day without doses
+        ws.write_string(start + 2, 0, "Keine Impfungen im Zeitraum.", f.note)
+        return
+    chart = workbook.add_chart({"type": "column"})
+    for index in range(len(by_product)):
+        row = start + 2 + index
         chart.add_series({"name": ["Übersicht", row, 0],
                           "categories": ["Übersicht", start + 1, 1, start + 1, len(AGE_GROUPS)],
                           "values": ["Übersicht", row, 1, row, len(AGE_GROUPS)],
@@ -162,19 +173,19 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
                       "num_format": "0"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 320})
-    ws.insert_chart(start + 3 + len(by_product), 0, chart)
-    if not lines:
-        ws.write_string(start + 2, 0, "Keine Impfungen im Zeitraum.", f.note)
+    ws.insert_chart(start + 3 + len(by_product), 0, chart, {"x_offset": 4, "y_offset": 8})
 
 
 def write_doses(workbook: Any, f: Formats, lines: list[dict[str, Any]], steps: Steps) -> None:
-    sheet = TableSheet(workbook, f, "Impfungen", DOSE_HEADERS, min_widths={1: 36, 2: 36})
+    sheet = TableSheet(workbook, f, "Impfungen", DOSE_HEADERS)
     for index, line in enumerate(lines):
         sheet.add([line[h] for h in DOSE_HEADERS])
         if index % 500 == 499:
             steps(20 + int(50 * index / len(lines)), f"{index + 1} Impfungen")
     sheet.finish()
-    sheet.ws.set_column(1, 2, 36)  # UUIDs: fixed width, they are all the same length
+    uuids = len(DOSE_HEADERS) - 3
+    sheet.ws.set_column(uuids, uuids + 2, 37)  # UUIDs: all the same length
+    sheet.ws.fit_to_pages(2, 0)  # print: names and dose data, then the UUIDs
 
 
 def write_lots(workbook: Any, f: Formats, session: Session, visits: list[Visit]) -> None:
@@ -191,25 +202,35 @@ def write_lots(workbook: Any, f: Formats, session: Session, visits: list[Visit])
 
 def write_visits(workbook: Any, f: Formats, session: Session, visits: list[Visit],
                  lines: list[dict[str, Any]]) -> None:
+    """Visits as a filtered table; the team of each visit in a second table below."""
     sheet = TableSheet(workbook, f, "Einsatz", [
         "Datum", "Beginn", "Ende", "Status", "Standort", "Art", "Adresse", "Kreis",
-        "Ansprechperson", "Kapazität", "Impfungen", "Team", "Einsatz-ID"])
+        "Ansprechperson", "Kapazität", "Impfungen", "Einsatz-ID"])
     given = Counter(line["Einsatz-ID"] for line in lines)
     districts = get_districts()
+    teams = []
     for visit in visits:
         site = visit.site
-        members = session.execute(
-            select(Staff, VisitMember.role).join(VisitMember, VisitMember.staff_id == Staff.id)
-            .where(VisitMember.visit_id == visit.id, VisitMember.voided_at.is_(None))
-            .order_by(Staff.family_name)).all()
-        team = "; ".join(f"{s.display_name} ({ROLES.get(role, role)})" for s, role in members)
         district = districts.get(site.district_ags)
         sheet.add([visit.date, visit.start_time, visit.end_time, visit.status, site.name,
                    SITE_KINDS.get(site.kind, site.kind),
                    f"{site.street}, {site.postcode} {site.city}".strip(", "),
                    f"{district.name} ({site.district_ags})" if district else site.district_ags,
-                   site.contact_name, visit.planned_capacity, given[visit.id], team, visit.id])
-    sheet.finish()
+                   site.contact_name, visit.planned_capacity, given[visit.id], visit.id])
+        teams += [(visit, staff, role) for staff, role in session.execute(
+            select(Staff, VisitMember.role).join(VisitMember, VisitMember.staff_id == Staff.id)
+            .where(VisitMember.visit_id == visit.id, VisitMember.voided_at.is_(None))
+            .order_by(VisitMember.role, Staff.family_name)).all()]
+    rows = sheet.row - sheet.header_row - 1
+    row = sheet.row + 2
+    sheet.ws.write_string(row, 0, "Team", f.subtitle)
+    sheet.ws.write_row(row + 1, 0, ["Datum", "Name", "Rolle", "Benutzername"], f.header)
+    for offset, (visit, staff, role) in enumerate(teams, start=row + 2):
+        sheet.cell(offset, 0, visit.date)
+        sheet.cell(offset, 1, staff.display_name)
+        sheet.cell(offset, 2, ROLES.get(role, role))
+        sheet.cell(offset, 3, staff.login)
+    sheet.finish(filter_rows=rows)
 
 
 def export_daily(session: Session, out: Path, *, visit_id: str | None = None,
