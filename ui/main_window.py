@@ -22,13 +22,15 @@ from ui.camera import CameraFrameSource, FrameSource
 from ui.dialogs.close_visit_dialog import CloseVisitDialog
 from ui.field_session import FieldSession
 from ui.pages.admin_page import AdminPage
+from ui.pages.exchange_page import ExchangePage
 from ui.pages.field_page import FieldPage
 from ui.pages.person_page import PersonPage
 from ui.pages.persons_page import PersonsPage
 from ui.pages.scan_page import ScanPage
 from ui.pages.today_page import TodayPage
 
-PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON, PAGE_SCAN, PAGE_ADMIN = range(6)
+(PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON, PAGE_SCAN, PAGE_EXCHANGE,
+ PAGE_ADMIN) = range(7)
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +53,7 @@ class MainWindow(QMainWindow):
         self.persons_page = PersonsPage(db, self)
         self.person_page = PersonPage(db, self.actor, self.today, self)
         self.scan_page = ScanPage(db, self.actor, frame_source or CameraFrameSource(self), self)
+        self.exchange_page = ExchangePage(db, self.actor, self.today, self)
         self.admin_page = AdminPage(self)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -58,7 +61,7 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         for page in (self.today_page, self.field_holder, self.persons_page, self.person_page,
-                     self.scan_page, self.admin_page):
+                     self.scan_page, self.exchange_page, self.admin_page):
             self.stack.addWidget(page)
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -135,7 +138,7 @@ class MainWindow(QMainWindow):
         self.act_quit.triggered.connect(self.close)
         self.file_menu.addActions([self.act_refresh, self.act_quit])
         self.page_actions: list[QAction] = []
-        for index in range(6):
+        for index in range(7):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _c=False, i=index: self.nav.setCurrentRow(i))
@@ -158,7 +161,7 @@ class MainWindow(QMainWindow):
         self.act_quit.setText(self.tr("&Beenden"))
         names = (self.tr("&Einsätze"), self.tr("Einsatz &heute"), self.tr("&Personen"),
                  self.tr("Person &Details"), self.tr("Zertifikat &prüfen"),
-                 self.tr("&Verwaltung"))
+                 self.tr("Aus&tausch"), self.tr("&Verwaltung"))
         for action, name in zip(self.page_actions, names, strict=True):
             action.setText(name)
         self.act_find.setText(self.tr("Person &suchen"))

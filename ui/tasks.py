@@ -70,3 +70,34 @@ def run_task(
     task.signals.done.connect(finish_ok)
     task.signals.failed.connect(finish_error)
     (write_pool() if writes else QThreadPool.globalInstance()).start(task)
+
+
+class _ProgressSignals(QObject):
+    progress = Signal(int, str)
+
+
+def run_progress_task(
+    fn: Callable[[Callable[[int, str], None]], Any],
+    on_progress: Callable[[int, str], None],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+    *,
+    writes: bool = False,
+) -> None:
+    """Like ``run_task`` for core jobs taking a ``progress(percent, text)`` callback.
+
+    The callback runs in the worker and only emits a signal, so the GUI thread receives
+    the progress as queued events and never touches the job's state.
+    """
+    relay = _ProgressSignals()
+    relay.progress.connect(on_progress)
+
+    def done(result: Any) -> None:
+        relay.deleteLater()
+        on_done(result)
+
+    def failed(exc: Exception) -> None:
+        relay.deleteLater()
+        on_error(exc)
+
+    run_task(lambda: fn(relay.progress.emit), done, failed, writes=writes)

@@ -56,8 +56,8 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="59" />
-        <location filename="../../ui/app.py" line="64" />
+        <location filename="../../ui/app.py" line="67" />
+        <location filename="../../ui/app.py" line="72" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
@@ -155,104 +155,137 @@
     </message>
 </context>
 <context>
+    <name>ConflictModel</name>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="14" />
+        <source>Zeit</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="16" />
+        <source>Art</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="17" />
+        <source>Datensatz</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="18" />
+        <source>Behalten</source>
+        <translation>Kept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="19" />
+        <source>Regel</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/conflicts_model.py" line="20" />
+        <source>Beschreibung</source>
+        <translation>Description</translation>
+    </message>
+</context>
+<context>
     <name>DoseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="56" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="57" />
         <source>Impfung dokumentieren</source>
         <translation>Document vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="81" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="82" />
         <source>COVID-19: %1 · Masern: %2</source>
         <translation>COVID-19: %1 · Measles: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="96" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
         <source>Auffrischimpfung</source>
         <translation>Booster</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="98" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="99" />
         <source>von</source>
         <translation>of</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="109" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="110" />
         <source>Trotz Warnung impfen, Begründung:</source>
         <translation>Vaccinate despite warning, reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="121" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
         <source>&amp;Impfstoff</source>
         <translation>&amp;Vaccine</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
         <source>&amp;Charge</source>
         <translation>&amp;Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
         <source>Dosis</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
         <source>Indikation</source>
         <translation>Indication</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
         <source>Injektionsstelle</source>
         <translation>Injection site</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
         <source>Verantwortl. Ärztin/Arzt</source>
         <translation>Responsible physician</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="128" />
         <source>Impfende/r</source>
         <translation>Vaccinator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="132" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="133" />
         <source>&amp;Alle bestätigt</source>
         <translation>&amp;All confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="134" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
         <source>Alle Punkte der Aufklärung bestätigen (Alt+A)</source>
         <translation>Confirm all information items (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="137" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="138" />
         <source>Aufklärung durch</source>
         <translation>Information given by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="145" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="146" />
         <source>&amp;Speichern (Strg+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="167" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="168" />
         <source>Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht).</source>
         <translation>No usable lot for this visit (expired or used up).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="199" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="200" />
         <source>%1 · verwendbar bis %2 · %3 übrig</source>
         <translation>%1 · usable until %2 · %3 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="238" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="240" />
         <source>Bitte Aufklärung und Anamnese vollständig bestätigen (Alt+A: alle bestätigt).</source>
         <translation>Please confirm information and medical history completely (Alt+A: all confirmed).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="245" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="247" />
         <source>Warnung: bitte „Trotz Warnung impfen“ ankreuzen und eine Begründung angeben.</source>
         <translation>Warning: tick "Vaccinate despite warning" and give a reason.</translation>
     </message>
@@ -293,6 +326,149 @@
         <location filename="../../ui/models/field_models.py" line="51" />
         <source>storniert</source>
         <translation>voided</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangePage</name>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="57" />
+        <source>Austausch mit dem Impfzentrum</source>
+        <translation>Exchange with the vaccination centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="64" />
+        <source>vollständig (statt nur Änderungen)</source>
+        <translation>complete (instead of changes only)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="66" />
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="68" />
+        <source>Tag:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="70" />
+        <source>&amp;Tagesbericht (Excel)…</source>
+        <translation>&amp;Daily report (Excel)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="72" />
+        <source>DIM von/bis:</source>
+        <translation>DIM from/to:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="77" />
+        <source>&amp;DIM-Export (CSV)…</source>
+        <translation>DI&amp;M export (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="80" />
+        <source>&amp;Paket für das Impfzentrum…</source>
+        <translation>&amp;Package for the vaccination centre…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="82" />
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="85" />
+        <source>Paket &amp;einlesen…</source>
+        <translation>&amp;Read package…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="86" />
+        <source>Stammdaten &amp;prüfen…</source>
+        <translation>&amp;Check master data…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="88" />
+        <source>Stammdaten ein&amp;lesen…</source>
+        <translation>Import master &amp;data…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="90" />
+        <source>&amp;Vorlage speichern…</source>
+        <translation>Save &amp;template…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="94" />
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="123" />
+        <source>Konfliktprotokoll der Zusammenführungen</source>
+        <translation>Conflict log of merges</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="160" />
+        <source>Läuft …</source>
+        <translation>Running …</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="199" />
+        <source>Tagesbericht speichern</source>
+        <translation>Save daily report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="208" />
+        <source>Tagesbericht gespeichert: %1 Impfungen → %2</source>
+        <translation>Daily report saved: %1 doses → %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="217" />
+        <source>DIM-Export speichern</source>
+        <translation>Save DIM export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="226" />
+        <source>DIM-Export gespeichert: %1 Zeilen → %2</source>
+        <translation>DIM export saved: %1 rows → %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="231" />
+        <source>Paket speichern</source>
+        <translation>Save package</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="241" />
+        <source>Paket gespeichert: %1 Datensätze → %2</source>
+        <translation>Package saved: %1 records → %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="245" />
+        <source>Paket einlesen</source>
+        <translation>Read package</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="256" />
+        <source>Stammdaten einlesen</source>
+        <translation>Import master data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="270" />
+        <source>Geprüft, keine Fehler.</source>
+        <translation>Checked, no errors.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="271" />
+        <source>Eingelesen.</source>
+        <translation>Imported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="274" />
+        <source>Vorlage speichern</source>
+        <translation>Save template</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="279" />
+        <source>Vorlage gespeichert: %1</source>
+        <translation>Template saved: %1</translation>
     </message>
 </context>
 <context>
@@ -692,87 +868,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="178" />
+        <location filename="../../ui/main_window.py" line="181" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154" />
+        <location filename="../../ui/main_window.py" line="157" />
         <source>&amp;Datei</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155" />
+        <location filename="../../ui/main_window.py" line="158" />
         <source>&amp;Ansicht</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>&amp;Hilfe</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157" />
+        <location filename="../../ui/main_window.py" line="160" />
         <source>&amp;Aktualisieren</source>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158" />
+        <location filename="../../ui/main_window.py" line="161" />
         <source>&amp;Beenden</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>&amp;Einsätze</source>
         <translation>&amp;Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>&amp;Personen</source>
         <translation>&amp;Persons</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Einsatz &amp;heute</source>
         <translation>Visit &amp;today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="163" />
         <source>Person &amp;Details</source>
         <translation>Person &amp;details</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="163" />
         <source>Zertifikat &amp;prüfen</source>
         <translation>&amp;Check certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="164" />
         <source>&amp;Verwaltung</source>
         <translation>&amp;Administration</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="164" />
+        <source>Aus&amp;tausch</source>
+        <translation>E&amp;xchange</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="167" />
         <source>Person &amp;suchen</source>
         <translation>&amp;Find person</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165" />
+        <location filename="../../ui/main_window.py" line="168" />
         <source>Ü&amp;ber Impfteam</source>
         <translation>&amp;About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181" />
+        <location filename="../../ui/main_window.py" line="184" />
         <source>Angemeldet: %1 · Datenbank: %2</source>
         <translation>Signed in: %1 · Database: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188" />
+        <location filename="../../ui/main_window.py" line="191" />
         <source>Über Impfteam</source>
         <translation>About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>Impfteam – Offline-Dokumentation für mobile Impfteams.
 Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL).</source>
         <translation>Impfteam – offline documentation for mobile vaccination teams.
