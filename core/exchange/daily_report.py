@@ -118,8 +118,8 @@ def load(session: Session, visit_id: str | None, day: date | None
             "Ärztin/Arzt": doc.display_name if doc else "",
             "Impfende/r": nurse.display_name if nurse else "",
             "Einsatz-ID": visit.id if visit else "", "Standort": site.name if site else "",
-            "Quelle": SOURCE_LABELS.get(v.source, v.source), "_dose_label": dose_label(v.dose_number, v.booster),
-            "_target": p.target_group})
+            "Quelle": SOURCE_LABELS.get(v.source, v.source),
+            "_dose_label": dose_label(v.dose_number, v.booster)})
     return visits, lines, title
 
 
@@ -150,12 +150,15 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
     for line in lines:
         by_product[line["Impfstoff"]][line["Altersgruppe"]] += 1
     start = sheet.row + 2
-    ws.write_string(start, 0, "Impfungen je Impfstoff und Altersgruppe", f.total_text)
-    ws.write_row(start + 1, 0, ["Impfstoff", *AGE_GROUPS], f.header)
+    first, last = 3, 2 + len(AGE_GROUPS)  # the same columns as the table above
+    ws.write_string(start, 0, "Impfungen je Impfstoff und Altersgruppe (Daten des Diagramms)",
+                    f.subtitle)
+    ws.write_string(start + 1, 0, "Impfstoff", f.header)
+    ws.write_row(start + 1, first, list(AGE_GROUPS), f.header)
     for index, product in enumerate(sorted(by_product)):
         row = start + 2 + index
         ws.write_string(row, 0, escape_text(product))
-        for col, group in enumerate(AGE_GROUPS, start=1):
+        for col, group in enumerate(AGE_GROUPS, start=first):
             ws.write_number(row, col, by_product[product][group], f.int)
     if not by_product:  # XlsxWriter refuses a chart without series: a day without doses
         ws.write_string(start + 2, 0, "Keine Impfungen im Zeitraum.", f.note)
@@ -164,8 +167,8 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
     for index in range(len(by_product)):
         row = start + 2 + index
         chart.add_series({"name": ["Übersicht", row, 0],
-                          "categories": ["Übersicht", start + 1, 1, start + 1, len(AGE_GROUPS)],
-                          "values": ["Übersicht", row, 1, row, len(AGE_GROUPS)],
+                          "categories": ["Übersicht", start + 1, first, start + 1, last],
+                          "values": ["Übersicht", row, first, row, last],
                           "data_labels": {"value": True}})
     chart.set_title({"name": "Impfungen nach Altersgruppe"})
     chart.set_x_axis({"name": "Altersgruppe"})
@@ -177,7 +180,9 @@ def write_overview(workbook: Any, f: Formats, lines: list[dict[str, Any]], title
 
 
 def write_doses(workbook: Any, f: Formats, lines: list[dict[str, Any]], steps: Steps) -> None:
-    sheet = TableSheet(workbook, f, "Impfungen", DOSE_HEADERS)
+    centred = {DOSE_HEADERS.index(h) for h in ("Alter", "Altersgruppe", "Geschlecht", "Dosis",
+                                                "Serie", "Auffrischung")}
+    sheet = TableSheet(workbook, f, "Impfungen", DOSE_HEADERS, centred=centred)
     for index, line in enumerate(lines):
         sheet.add([line[h] for h in DOSE_HEADERS])
         if index % 500 == 499:
@@ -191,7 +196,8 @@ def write_doses(workbook: Any, f: Formats, lines: list[dict[str, Any]], steps: S
 def write_lots(workbook: Any, f: Formats, session: Session, visits: list[Visit]) -> None:
     sheet = TableSheet(workbook, f, "Chargen", [
         "Einsatz-Datum", "Standort", "Impfstoff", "Charge", "Verfallsdatum", "Zugeteilt",
-        "Verimpft", "Verworfen (Charge gesamt)", "Rest", "Einsatz-ID", "Chargen-ID"])
+        "Verimpft", "Verworfen (Charge gesamt)", "Rest", "Einsatz-ID", "Chargen-ID"],
+        centred={5, 6, 7, 8})
     for visit in visits:
         for usage in visit_lot_usage(session, visit.id):
             sheet.add([visit.date, visit.site.name, _product_name(usage.product_key),
@@ -205,7 +211,7 @@ def write_visits(workbook: Any, f: Formats, session: Session, visits: list[Visit
     """Visits as a filtered table; the team of each visit in a second table below."""
     sheet = TableSheet(workbook, f, "Einsatz", [
         "Datum", "Beginn", "Ende", "Status", "Standort", "Art", "Adresse", "Kreis",
-        "Ansprechperson", "Kapazität", "Impfungen", "Einsatz-ID"])
+        "Ansprechperson", "Kapazität", "Impfungen", "Einsatz-ID"], centred={9, 10})
     given = Counter(line["Einsatz-ID"] for line in lines)
     districts = get_districts()
     teams = []

@@ -33,6 +33,8 @@ class Formats:
         self.total_text = workbook.add_format({"bold": True, "top": 2})
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.note = workbook.add_format({"italic": True, "font_color": "#555555"})
+        self.subtitle = workbook.add_format({"bold": True})
+        self.centre = workbook.add_format({"align": "center"})
         self.text = workbook.add_format({})
 
 
@@ -54,12 +56,14 @@ class TableSheet:
     """One worksheet holding a table whose header is at ``header_row``."""
 
     def __init__(self, workbook: Any, formats: Formats, name: str, headers: list[str],
-                 header_row: int = 0, min_widths: dict[int, int] | None = None) -> None:
+                 header_row: int = 0, min_widths: dict[int, int] | None = None,
+                 centred: set[int] | None = None) -> None:
         self.ws = workbook.add_worksheet(name)
         self.f = formats
         self.headers = headers
         self.header_row = header_row
         self.row = header_row + 1
+        self.centred = centred or set()  # short numbers/codes: no clash with the neighbour
         self.widths = [max(len(h), 6) for h in headers]
         for col, width in (min_widths or {}).items():
             self.widths[col] = max(self.widths[col], width)
@@ -87,7 +91,8 @@ class TableSheet:
 
     def add(self, values: list[Any], fmt: Any = None) -> int:
         for col, value in enumerate(values):
-            self.cell(self.row, col, value, fmt)
+            self.cell(self.row, col, value,
+                      fmt if fmt is not None or col not in self.centred else self.f.centre)
         self.row += 1
         return self.row - 1
 

@@ -55,18 +55,25 @@ def test_daily_report_layout(db: Database, actor: Actor, world: World, tmp_path:
     doses = wb["Impfungen"]
     assert doses.freeze_panes == "A2" and doses.auto_filter.ref.startswith("A1:")
     header = [c.value for c in doses[1]]
-    assert header[:3] == ["Datum", "Impfung-ID", "Person-ID"]
-    rows = [[c.value for c in r] for r in doses.iter_rows(min_row=2)]
-    assert {r[1] for r in rows} == set(ids)
-    assert rows[0][0].date() == TODAY and doses["A2"].number_format == "dd.mm.yyyy"
-    names = {r[3] for r in rows}
+    assert header[:3] == ["Datum", "Nachname", "Vorname"]
+    assert header[-3:] == ["Impfung-ID", "Person-ID", "Einsatz-ID"]
+    rows = [dict(zip(header, (c.value for c in r), strict=True))
+            for r in doses.iter_rows(min_row=2)]
+    assert {r["Impfung-ID"] for r in rows} == set(ids)
+    assert rows[0]["Datum"].date() == TODAY and doses["A2"].number_format == "dd.mm.yyyy"
+    assert doses["D2"].number_format == "dd.mm.yyyy"  # birth date: a real date too
+    names = {r["Nachname"] for r in rows}
     assert "'=HYPERLINK(\"x\")" in names  # escaped: shown as text, never run
-    assert all(doses.column_dimensions[col].width >= 10 for col in "ABCDF")
-    assert doses.column_dimensions["B"].width >= 36
+    assert {r["Zielgruppe"] for r in rows} == {"SGB-II-Kundschaft", "Jobcenter-Personal"}
+    assert all(doses.column_dimensions[col].width >= 10 for col in "ABCD")
+    assert doses.column_dimensions["T"].width >= 36
     lots = [[c.value for c in r] for r in wb["Chargen"].iter_rows(min_row=2)]
     assert lots[0][3] == "FK1234" and lots[0][5:9] == [30, 2, 0, 28]
     visit = [[c.value for c in r] for r in wb["Einsatz"].iter_rows(min_row=2)]
-    assert "Eva Wagner (Ärztin/Arzt)" in visit[0][11] and visit[0][10] == 2
+    assert visit[0][10] == 2 and visit[0][11] == world.visit_id
+    assert wb["Einsatz"].auto_filter.ref == "A1:L2"
+    team = {tuple(r[1:3]) for r in visit[3:]}
+    assert ("Eva Wagner", "Ärztin/Arzt") in team and ("Tim Koch", "Impfende/r (inkl. MFA)") in team
     with zipfile.ZipFile(out) as archive:  # the bar chart sits on Übersicht
         assert any(n.startswith("xl/charts/chart") for n in archive.namelist())
         drawing_rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
