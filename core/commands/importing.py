@@ -22,8 +22,9 @@ def register(sub: Any) -> None:
     imp = sub.add_parser("import", help="Synchronisationspaket oder Stammdaten einlesen")
     commands = imp.add_subparsers(dest="import_command", required=True)
     sync = commands.add_parser("sync", parents=[json_parent()],
-                               help="Paket eines Teams zusammenführen (Impfzentrum)")
-    sync.add_argument("file", help="Paket .zip")
+                               help="Pakete der Teams zusammenführen (Impfzentrum)")
+    sync.add_argument("file", nargs="+",
+                      help="Paket .zip (mehrere: in dieser Reihenfolge, alles oder nichts)")
     sync.set_defaults(handler=run_sync)
     master = commands.add_parser("masterdata", parents=[json_parent()],
                                  help="Stammdaten des Impfzentrums (xlsx) einlesen")
@@ -62,13 +63,13 @@ def _guarded(ctx: CliContext, job: Any) -> int:
 
 
 def run_sync(ctx: CliContext) -> int:
-    from core.exchange.sync_import import import_sync
+    from core.exchange.sync_import import import_sync_many
 
     def job() -> ImportReport:
         with ctx.session() as session:
             actor = Actor.for_session(session, ctx.user)
-            return import_sync(session, actor, Path(ctx.args.file),
-                               progress=terminal_progress(ctx))
+            return import_sync_many(session, actor, [Path(f) for f in ctx.args.file],
+                                    progress=terminal_progress(ctx))
 
     return _guarded(ctx, job)
 

@@ -98,6 +98,15 @@ class ImportReport:
         target: dict[str, int] = getattr(self, bucket)
         target[entity] = target.get(entity, 0) + n
 
+    def add(self, other: ImportReport) -> None:
+        """Sum another report into this one (several packages in one import)."""
+        for bucket in ("created", "updated", "unchanged"):
+            for entity, n in getattr(other, bucket).items():
+                self.count(bucket, entity, n)
+        self.conflicts += other.conflicts
+        self.duplicates += other.duplicates
+        self.errors += other.errors
+
     def error(self, message: str, sheet: str | None = None, row: int | None = None,
               column: str | None = None) -> None:
         self.errors.append(RowError(message, sheet, row, column))

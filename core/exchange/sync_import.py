@@ -20,7 +20,8 @@ unit of work rolls back and nothing is half-applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -287,6 +288,14 @@ class Merger:
                 bases[key].base_hash, bases[key].package_id = value, pid
 
 
+def _tune(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        # 64 MB page cache for this connection (default 2 MB): a growing hub file's
+        # indexes no longer fall out of the cache between packages.
+        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+
+
 def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progress | None = None,
                 cancel: Cancel | None = None) -> ImportReport:
     """Verify and merge a sync package in the caller's transaction.
@@ -300,13 +309,55 @@ def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progres
     package = read_package(Path(path), steps, report)
     if report.errors:
         raise ImportFailed(report)
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        # 64 MB page cache for this connection (default 2 MB): a growing hub file's
-        # indexes no longer fall out of the cache between packages.
-        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+    _tune(session)
     Merger(session, actor, package, report, steps).run()
     if report.errors:
         raise ImportFailed(report)
     steps(100, "Fertig")
     return report
+
+
+def _load(path: Path, cancel: Cancel | None) -> tuple[Package | None, ImportReport,
+                                                        UserError | None]:
+    report = ImportReport()
+    try:
+        return read_package(path, Steps(None, cancel), report), report, None
+    except UserError as exc:
+        return None, report, exc
+
+
+def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
+                     progress: Progress | None = None,
+                     cancel: Cancel | None = None) -> ImportReport:
+    """Merge several packages in the caller's transaction, all or nothing, in the given
+    order; returns the summed report.
+
+    While one package is merged, the next is read and verified in a background thread
+    (python-calamine parses outside the interpreter lock), and the whole batch needs one
+    commit instead of one per package – the Impfzentrum's evening run of 50 packages.
+    """
+    steps = Steps(progress, cancel)
+    total = ImportReport()
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return total
+    _tune(session)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-read") as pool:
+        future = pool.submit(_load, paths[0], cancel)
+        for index, path in enumerate(paths):
+            steps(int(100 * index / len(paths)), f"Paket {index + 1} von {len(paths)}: "
+                                                 f"{path.name}")
+            package, report, error = future.result()
+            if index + 1 < len(paths):
+                future = pool.submit(_load, paths[index + 1], cancel)
+            if error is not None:
+                raise UserError(f"{path.name}: {error.message}") from error
+            if package is not None and not report.errors:
+                Merger(session, actor, package, report, Steps(None, cancel)).run()
+            if report.errors:
+                for problem in report.errors:
+                    problem.message = f"{path.name}: {problem.message}"
+                raise ImportFailed(report)
+            total.add(report)
+    steps(100, "Fertig")
+    return total

@@ -173,3 +173,32 @@ def test_cli_export_and_import_sync_json(team_a: Database, hub: Database, tmp_pa
     assert main(["--db", str(hub.sqlite_path), "import", "sync", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["created"]["vaccination"] == exported["counts"]["vaccination"]
+
+
+def test_several_packages_in_one_import_all_or_nothing(
+        team_b: Database, package: Path, hub: Database, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "b.zip"
+    with team_b.session() as s:
+        export_sync(s, Actor.for_session(s, "leitung"), other)
+    bad = rebuild(package, tmp_path / "bad.zip", data=bad_value)
+    code, err = run_import_many(hub, [other, bad], capsys)
+    assert code == 1 and "bad.zip: " in err  # the good first package is not kept either
+    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(package), str(other),
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    with team_b.engine.connect() as conn:
+        from sqlalchemy import func, select
+
+        from core.db.models import Vaccination
+        b_doses = conn.execute(select(func.count()).select_from(Vaccination)).scalar()
+    assert report["created"]["vaccination"] > int(b_doses or 0) > 0
+
+
+def run_import_many(hub: Database, paths: list[Path],
+                    capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    before = counts(hub)
+    code = main(["--db", str(hub.sqlite_path), "import", "sync", *map(str, paths)])
+    err = capsys.readouterr().err
+    assert counts(hub) == before, "nothing may be applied"
+    return code, err
