@@ -37,6 +37,16 @@ INJECTION_SITES = {
     "os_links": QT_TRANSLATE_NOOP("Labels", "Oberschenkel links"),
     "os_rechts": QT_TRANSLATE_NOOP("Labels", "Oberschenkel rechts"),
 }
+SITE_KINDS = {
+    "jobcenter": QT_TRANSLATE_NOOP("Labels", "Jobcenter"),
+    "kommunal": QT_TRANSLATE_NOOP("Labels", "Kommunale Liegenschaft"),
+    "sonstige": QT_TRANSLATE_NOOP("Labels", "Sonstige"),
+}
+VISIT_STATUSES = {
+    "geplant": QT_TRANSLATE_NOOP("Labels", "geplant"),
+    "aktiv": QT_TRANSLATE_NOOP("Labels", "aktiv"),
+    "abgeschlossen": QT_TRANSLATE_NOOP("Labels", "abgeschlossen"),
+}
 QUEUE_STATUSES = {
     "wartend": QT_TRANSLATE_NOOP("Labels", "wartet"),
     "geimpft": QT_TRANSLATE_NOOP("Labels", "geimpft"),

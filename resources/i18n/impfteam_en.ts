@@ -750,6 +750,7 @@
     <message>
         <location filename="../../ui/labels.py" line="25" />
         <location filename="../../ui/labels.py" line="32" />
+        <location filename="../../ui/labels.py" line="43" />
         <source>Sonstige</source>
         <translation>Other</translation>
     </message>
@@ -795,72 +796,97 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="41" />
+        <source>Jobcenter</source>
+        <translation>Jobcenter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="42" />
+        <source>Kommunale Liegenschaft</source>
+        <translation>Municipal building</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46" />
+        <source>geplant</source>
+        <translation>planned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47" />
+        <source>aktiv</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48" />
+        <source>abgeschlossen</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="51" />
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42" />
-        <location filename="../../ui/labels.py" line="46" />
+        <location filename="../../ui/labels.py" line="52" />
+        <location filename="../../ui/labels.py" line="56" />
         <source>geimpft</source>
         <translation>vaccinated</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43" />
+        <location filename="../../ui/labels.py" line="53" />
         <source>gegangen</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47" />
+        <location filename="../../ui/labels.py" line="57" />
         <source>genesen</source>
         <translation>recovered</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48" />
+        <location filename="../../ui/labels.py" line="58" />
         <source>getestet</source>
         <translation>tested</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49" />
+        <location filename="../../ui/labels.py" line="59" />
         <source>unvollständig</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50" />
+        <location filename="../../ui/labels.py" line="60" />
         <source>ungeimpft</source>
         <translation>unvaccinated</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53" />
+        <location filename="../../ui/labels.py" line="63" />
         <source>erfüllt</source>
         <translation>fulfilled</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54" />
+        <location filename="../../ui/labels.py" line="64" />
         <source>nicht erfüllt</source>
         <translation>not fulfilled</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55" />
+        <location filename="../../ui/labels.py" line="65" />
         <source>nicht erforderlich</source>
         <translation>not required</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56" />
+        <location filename="../../ui/labels.py" line="66" />
         <source>befreit</source>
         <translation>exempt</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59" />
+        <location filename="../../ui/labels.py" line="69" />
         <source>verabreicht</source>
         <translation>administered</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60" />
+        <location filename="../../ui/labels.py" line="70" />
         <source>Nachtrag aus Impfpass</source>
         <translation>Back-entry from vaccination record</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61" />
+        <location filename="../../ui/labels.py" line="71" />
         <source>Nachtrag aus Zertifikat</source>
         <translation>Back-entry from certificate</translation>
     </message>
@@ -1337,64 +1363,34 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>VisitTableModel</name>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="33" />
+        <location filename="../../ui/models/visits_model.py" line="20" />
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="35" />
+        <location filename="../../ui/models/visits_model.py" line="22" />
         <source>Zeit</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="36" />
+        <location filename="../../ui/models/visits_model.py" line="23" />
         <source>Standort</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="37" />
+        <location filename="../../ui/models/visits_model.py" line="24" />
         <source>Art</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="39" />
+        <location filename="../../ui/models/visits_model.py" line="26" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/models/visits_model.py" line="41" />
+        <location filename="../../ui/models/visits_model.py" line="28" />
         <source>Impfungen / Kapazität</source>
         <translation>Doses / capacity</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="15" />
-        <source>Jobcenter</source>
-        <translation>Jobcenter</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="16" />
-        <source>Kommunale Liegenschaft</source>
-        <translation>Municipal building</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="17" />
-        <source>Sonstige</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="20" />
-        <source>geplant</source>
-        <translation>planned</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="21" />
-        <source>aktiv</source>
-        <translation>active</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/visits_model.py" line="22" />
-        <source>abgeschlossen</source>
-        <translation>closed</translation>
     </message>
 </context>
 </TS>
