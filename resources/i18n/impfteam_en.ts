@@ -1330,32 +1330,37 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
         <translation><numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="110" />
+        <location filename="../../ui/pages/today_page.py" line="111" />
+        <source>Keine Einsätze in den nächsten 14 Tagen. Die Einsätze kommen mit den Stammdaten des Impfzentrums (Austausch → Stammdaten einlesen, Strg+6).</source>
+        <translation>No visits in the next 14 days. Visits come with the vaccination centre's master data (Exchange → Import master data, Ctrl+6).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today_page.py" line="114" />
         <source>Für heute ist kein Einsatz geplant.</source>
         <translation>No visit is planned for today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="114" />
+        <location filename="../../ui/pages/today_page.py" line="118" />
         <source>Einsätze konnten nicht geladen werden: %1</source>
         <translation>Visits could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="129" />
+        <location filename="../../ui/pages/today_page.py" line="133" />
         <source>Bitte zuerst einen Einsatz markieren.</source>
         <translation>Please select a visit first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="132" />
+        <location filename="../../ui/pages/today_page.py" line="136" />
         <source>Wartenummern drucken</source>
         <translation>Print queue tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="133" />
+        <location filename="../../ui/pages/today_page.py" line="137" />
         <source>Anzahl Karten:</source>
         <translation>Number of cards:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="145" />
+        <location filename="../../ui/pages/today_page.py" line="149" />
         <source>Wartenummern %1–%2 erstellt: %3</source>
         <translation>Queue tickets %1–%2 created: %3</translation>
     </message>

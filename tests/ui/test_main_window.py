@@ -66,7 +66,7 @@ def test_person_search_as_you_type(qtbot: QtBot, demo_db: Database) -> None:
 def test_no_visit_today_message(qtbot: QtBot, db: Database) -> None:
     window = open_window(qtbot, db)
     assert window.today_page.today_model.rowCount() == 0
-    assert "kein Einsatz" in window.today_page.message.text()
+    assert "Keine Einsätze" in window.today_page.message.text()
 
 
 def test_english_translation_loads(qtbot: QtBot, db: Database) -> None:

@@ -106,7 +106,11 @@ class TodayPage(QWidget):
         self.today_model.set_rows([r for r in rows if r.date == self.today])
         self.upcoming_model.set_rows([r for r in rows if r.date > self.today])
         self.message.clear()
-        if not self.today_model.rowCount():
+        if not rows:
+            self.message.setText(self.tr(
+                "Keine Einsätze in den nächsten 14 Tagen. Die Einsätze kommen mit den "
+                "Stammdaten des Impfzentrums (Austausch → Stammdaten einlesen, Strg+6)."))
+        elif not self.today_model.rowCount():
             self.message.setText(self.tr("Für heute ist kein Einsatz geplant."))
         self.loaded.emit()
 
