@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.db.base import new_id, utcnow
@@ -66,9 +66,10 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
         # date (ix_person_family_norm_birth), of a merged person, or of these persons.
         persons = {row.person_id for row in mine} | {
             row.merged_into_id for row in mine if row.merged_into_id} | merged_people
-        persons.update(conn.scalars(select(Person.id).where(
-            Person.family_norm.in_(sorted({r.family_norm for r in mine})),
-            Person.birth_date.in_(sorted({r.birth_date for r in mine})))))
+        pairs_wanted = sorted({(r.family_norm, r.birth_date) for r in mine if r.family_norm})
+        if pairs_wanted:
+            persons.update(conn.scalars(select(Person.id).where(
+                tuple_(Person.family_norm, Person.birth_date).in_(pairs_wanted))))
         dates = {r.date for r in mine}
         products = {r.product_key for r in mine}
         ordered = sorted(persons)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.db.models import AuditEntry, ExportMark
@@ -73,9 +73,18 @@ def last_export_version(session: Session) -> int:
 def write_entity(workbook: Any, session: Session, spec: EntitySpec, low: int, high: int,
                  steps: Steps, done: list[int], total: int,
                  per_sheet: int = MAX_ROWS_PER_SHEET) -> tuple[int, list[str]]:
-    """Stream one table's rows into one or more sheets; returns (rows, sheet names)."""
+    """Stream one table's rows into one or more sheets; returns (rows, sheet names).
+
+    On SQLite, dates and timestamps are taken as the stored ISO text: parsing a million
+    of them into ``datetime`` only to format them again would cost more than writing.
+    The reader accepts both ``2026-11-20 10:00:00.000000`` and ``…T10:00:00``.
+    """
     table = spec.table
-    query = (select(*table.c).where(table.c.row_version > low, table.c.row_version <= high)
+    raw_dates = session.get_bind().dialect.name == "sqlite"
+    columns = [type_coerce(c, String).label(c.name)
+               if raw_dates and kind in ("date", "datetime", "time") else c
+               for c, kind in zip(table.c, (col.kind for col in spec.columns), strict=True)]
+    query = (select(*columns).where(table.c.row_version > low, table.c.row_version <= high)
              .order_by(table.c.row_version).execution_options(yield_per=FETCH_CHUNK))
     header = spec.column_names
     sheets: list[str] = []
@@ -83,7 +92,7 @@ def write_entity(workbook: Any, session: Session, spec: EntitySpec, low: int, hi
     writers: list[Any] = []
     row_in_sheet = per_sheet
     count = 0
-    for partition in session.execute(query).partitions():
+    for partition in session.connection().execute(query).partitions():
         for row in partition:
             if row_in_sheet >= per_sheet:
                 name = spec.name if not sheets else f"{spec.name}_{len(sheets) + 1}"

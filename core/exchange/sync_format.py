@@ -131,7 +131,7 @@ def cell_writers(worksheet: Any, spec: EntitySpec) -> list[CellWriter]:
         boolean(row, col, bool(value))
 
     def iso(_ws: Any, row: int, col: int, value: Any) -> None:
-        string(row, col, value.isoformat())
+        string(row, col, value if value.__class__ is str else value.isoformat())
 
     by_kind: dict[str, CellWriter] = {"str": text, "int": num, "bool": flag, "date": iso,
                                       "datetime": iso, "time": iso}
