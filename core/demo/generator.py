@@ -48,6 +48,7 @@ MEASLES_PRODUCT = "priorix"
 VISIT_EVERY_DAYS = 14
 HISTORY_DAYS = 364
 FUTURE_DAYS = 28
+SERIES_WEIGHTS = (25, 50, 25)  # how many persons want 1, 2 or 3 doses
 TEAM = (("arzt", 3), ("impfend", 6), ("verwaltung", 3), ("leitung", 2), ("admin", 1))
 Progress = Callable[[int, str], None]
 
@@ -73,8 +74,10 @@ class DemoWriter:
     """Holds the generator's state; ``run`` writes everything in chunks."""
 
     def __init__(self, session: Session, actor_user: str, origin: str, seed: int,
-                 today: date, progress: Progress | None = None) -> None:
+                 today: date, progress: Progress | None = None,
+                 series_weights: tuple[int, int, int] = SERIES_WEIGHTS) -> None:
         self.s = session
+        self.series_weights = series_weights
         self.rng = random.Random(seed)
         self.user, self.origin, self.today = actor_user, origin, today
         self.progress = progress or (lambda _p, _m: None)
@@ -194,7 +197,7 @@ class DemoWriter:
         else:
             product, steps, total = self.rng.choice(COVID_PRODUCTS), (0, 2, 10), 2
         start = self.rng.randrange(len(past))
-        wanted = self.rng.choices((1, 2, 3), (25, 50, 25))[0]
+        wanted = self.rng.choices((1, 2, 3), self.series_weights)[0]
         for number, step in enumerate(steps[:wanted], start=1):
             index = start + step
             if index >= len(past) or past[index]["date"] < person["birth_date"]:
@@ -293,8 +296,14 @@ class DemoWriter:
 
 
 def generate_demo(session: Session, user: str, origin: str, persons: int, seed: int = 1,
-                  today: date | None = None, progress: Progress | None = None) -> DemoReport:
-    """Fill the database; the caller's transaction commits it all or nothing."""
-    writer = DemoWriter(session, user, origin, seed, today or date.today(), progress)
+                  today: date | None = None, progress: Progress | None = None,
+                  series_weights: tuple[int, int, int] = SERIES_WEIGHTS) -> DemoReport:
+    """Fill the database; the caller's transaction commits it all or nothing.
+
+    ``series_weights`` weighs persons wanting 1, 2 or 3 doses (default about 1.8 doses
+    per person; the benchmark raises it to reach 2 doses per person).
+    """
+    writer = DemoWriter(session, user, origin, seed, today or date.today(), progress,
+                        series_weights)
     return writer.run(persons)
 

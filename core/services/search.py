@@ -3,6 +3,11 @@
 Candidates come from a handful of indexed range/equality queries (each capped), so the
 cost does not grow with the number of persons; rapidfuzz then ranks the few hundred
 candidates. The GUI and ``persons search`` call the same function.
+
+Speed (benchmarks/bench_foundation.py, 1M persons): the queries load only the columns
+ranking needs, not ORM objects; the "not merged" filter is written so that SQLite cannot
+answer it from ``ix_person_merged_into_id`` (see ``_live``); and the family+given query
+walks the narrower of the two name indexes (see ``_family_and_given``).
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.dates import parse_date
@@ -22,6 +28,7 @@ from core.errors import UserError
 from core.services.names import fold, phonetic, prefix_upper_bound
 
 CANDIDATES_PER_QUERY = 200
+RANGE_PROBE = 20_000  # index entries counted at most to compare two name ranges
 MIN_SCORE = 60
 FAMILY_WEIGHT = 0.6  # the family name identifies more than the given name
 SWAP_PENALTY = 5  # "Vorname Nachname" is read as well, but typed order wins ties
@@ -73,33 +80,111 @@ def _orders(q: ParsedQuery) -> list[tuple[str, ...]]:
     return [q.names, q.names[::-1]]
 
 
-def _prefix(column: InstrumentedAttribute[str], prefix: str) -> list[ColumnElement[bool]]:
+def _prefix(column: InstrumentedAttribute[str] | ColumnElement[str], prefix: str
+            ) -> list[ColumnElement[bool]]:
     return [column >= prefix, column < prefix_upper_bound(prefix)]
 
 
-def _candidate_queries(q: ParsedQuery) -> list[Select[Any]]:
-    base = select(Person).where(Person.voided_at.is_(None), Person.merged_into_id.is_(None))
-    queries: list[Select[Any]] = []
+class Candidate(Protocol):
+    """What ranking reads: a ``Person`` or a row of ``_COLUMNS``."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def family_norm(self) -> str: ...
+    @property
+    def given_norm(self) -> str: ...
+    @property
+    def family_phon(self) -> str: ...
+
+
+_Query = Select[str, str, str, date, str, str, str, str]  # the columns below
+_COLUMNS = (Person.id, Person.family_name, Person.given_name, Person.birth_date,
+            Person.postcode, Person.family_norm, Person.given_norm, Person.family_phon)
+
+
+def _live() -> list[ColumnElement[bool]]:
+    """Not voided, not merged into another record.
+
+    ``merged_into_id IS NULL`` holds for nearly every row, but without ANALYZE statistics
+    SQLite treats it as a selective equality on ``ix_person_merged_into_id`` and prefers
+    that index to the name index - a walk over all persons (0.1-0.35 s at 1M). Wrapped in
+    COALESCE the same condition cannot use that index (same result on PostgreSQL).
+    """
+    return [Person.voided_at.is_(None), func.coalesce(Person.merged_into_id, "") == ""]
+
+
+def _unindexed(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """The same (NOT NULL) value, but no index can serve a condition on it."""
+    return func.coalesce(column, "")
+
+
+def _range_size(session: Session, column: InstrumentedAttribute[str], prefix: str,
+                cap: int) -> int:
+    """Index entries starting with ``prefix``, counted up to ``cap`` (index only)."""
+    probe = select(column).where(*_prefix(column, prefix)).limit(cap).subquery()
+    return session.scalar(select(func.count()).select_from(probe)) or 0
+
+
+def _family_and_given(session: Session, family: str, given: str) -> list[ColumnElement[bool]]:
+    """Conditions for "family starts with ``family``, given with ``given``".
+
+    No index covers both names, and SQLite (without statistics) always walked the given
+    name index - up to ~42,000 row look-ups at 1M persons, e.g. "Müller Anna". Counting
+    both index ranges (capped) and walking the narrower one keeps this a few thousand.
+    An empty range means no candidates at all: ``[]``. With an index on
+    (given_norm, family_norm) instead of ix_person_given_norm, walking that index and
+    filtering the family name on its entries would take ~1 ms (benchmarks/README.md).
+    """
+    family_n = _range_size(session, Person.family_norm, family, RANGE_PROBE)
+    given_n = _range_size(session, Person.given_norm, given, max(family_n, 1)) \
+        if family_n else 0
+    if not family_n or not given_n:
+        return []
+    if family_n <= given_n:
+        return [*_prefix(Person.family_norm, family), *_prefix(_unindexed(Person.given_norm),
+                                                               given)]
+    return [*_prefix(_unindexed(Person.family_norm), family), *_prefix(Person.given_norm, given)]
+
+
+def _candidate_queries(q: ParsedQuery, session: Session) -> list[_Query]:
+    base = select(*_COLUMNS).where(*_live())
+    queries: list[_Query] = []
     if q.birth is not None:
         queries.append(base.where(Person.birth_date == q.birth))
     for order in _orders(q):
         family = order[0]
         given = order[1] if len(order) > 1 else None
         queries.append(base.where(*_prefix(Person.family_norm, family)))
-        code = phonetic(family)
+        code = _phonetic(family)
         if code:
             queries.append(base.where(Person.family_phon == code))
         if given is not None and len(family) >= 2:
             # Typo after the first letters of the family name: the given name narrows it.
-            queries.append(base.where(*_prefix(Person.family_norm, family[:2]),
-                                      *_prefix(Person.given_norm, given[:2])))
+            both = _family_and_given(session, family[:2], given[:2])
+            if both:
+                queries.append(base.where(*both))
     return [query.limit(CANDIDATES_PER_QUERY) for query in queries]
 
 
-def _name_score(person: Person, family: str, given: str | None) -> float:
+@lru_cache(maxsize=1024)
+def _phonetic(token: str) -> str:
+    """``phonetic`` of a typed token, cached: ranking asks for it once per candidate."""
+    return phonetic(token)
+
+
+def _name_score(person: Candidate, family: str, given: str | None) -> float:
     fam = person.family_norm
     score = 100.0 if fam.startswith(family) else fuzz.ratio(fam, family)
-    if person.family_phon and person.family_phon == phonetic(family):
+    if person.family_phon and person.family_phon == _phonetic(family):
         score = max(score, 90.0)
     if given is None:
         return score
@@ -108,7 +193,7 @@ def _name_score(person: Person, family: str, given: str | None) -> float:
     return FAMILY_WEIGHT * score + (1 - FAMILY_WEIGHT) * given_score
 
 
-def score_person(person: Person, q: ParsedQuery) -> int:
+def score_person(person: Candidate, q: ParsedQuery) -> int:
     if q.names:
         best = max(
             _name_score(person, o[0], o[1] if len(o) > 1 else None) - SWAP_PENALTY * swapped
@@ -130,11 +215,10 @@ def search_persons(
     q = parse_query(text, birth)
     if not q.names and q.birth is None:
         return []
-    found: dict[str, Person] = {}
-    for query in _candidate_queries(q):
-        person: Person
-        for person in session.scalars(query):
-            found.setdefault(person.id, person)
+    found: dict[str, Candidate] = {}
+    for query in _candidate_queries(q, session):
+        for row in session.execute(query):
+            found.setdefault(row.id, row)
     hits = [
         PersonHit(p.id, p.family_name, p.given_name, p.birth_date, p.postcode, score)
         for p in found.values()
