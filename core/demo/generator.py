@@ -156,7 +156,10 @@ class DemoWriter:
                          "status": status, "notes": ""}
                 rows.append(visit)
                 by_site.setdefault(site["id"], []).append(visit)
-                for person in self.rng.sample(staff, 5):
+                doctors = [p for p in staff if p["role"] == "arzt"]
+                others = [p for p in staff if p["role"] != "arzt"]
+                # Every visit needs a responsible physician (§ 22 IfSG) plus four others.
+                for person in [self.rng.choice(doctors), *self.rng.sample(others, 4)]:
                     members.append({"id": self.uid(), "visit_id": visit["id"],
                                     "staff_id": person["id"], "role": person["role"]})
                 day += timedelta(days=VISIT_EVERY_DAYS)
