@@ -40,7 +40,7 @@ class Person(Tracked, Voidable, Base):
         CheckConstraint(check_in("target_group", TARGET_GROUPS), name="target_group"),
         Index("ix_person_family_norm_birth", "family_norm", "birth_date"),
         Index("ix_person_family_phon", "family_phon"),
-        Index("ix_person_given_norm", "given_norm"),
+        Index("ix_person_given_family", "given_norm", "family_norm"),
         Index("ix_person_birth_date", "birth_date"),
     )
 
@@ -81,7 +81,7 @@ class Vaccination(Tracked, Voidable, Base):
         ),
         CheckConstraint("dose_number >= 1 AND series_total >= 1", name="dose_number"),
         Index("ix_vaccination_person_date", "person_id", "date"),
-        Index("ix_vaccination_visit", "visit_id"),
+        Index("ix_vaccination_visit_lot", "visit_id", "lot_id"),
         Index("ix_vaccination_date", "date"),
     )
 

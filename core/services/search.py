@@ -7,7 +7,7 @@ candidates. The GUI and ``persons search`` call the same function.
 Speed (benchmarks/bench_foundation.py, 1M persons): the queries load only the columns
 ranking needs, not ORM objects; the "not merged" filter is written so that SQLite cannot
 answer it from ``ix_person_merged_into_id`` (see ``_live``); and the family+given query
-walks the narrower of the two name indexes (see ``_family_and_given``).
+walks the (given, family) name index (see ``_family_and_given``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from core.errors import UserError
 from core.services.names import fold, phonetic, prefix_upper_bound
 
 CANDIDATES_PER_QUERY = 200
-RANGE_PROBE = 20_000  # index entries counted at most to compare two name ranges
 MIN_SCORE = 60
 FAMILY_WEIGHT = 0.6  # the family name identifies more than the given name
 SWAP_PENALTY = 5  # "Vorname Nachname" is read as well, but typed order wins ties
@@ -127,35 +126,19 @@ def _unindexed(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
     return func.coalesce(column, "")
 
 
-def _range_size(session: Session, column: InstrumentedAttribute[str], prefix: str,
-                cap: int) -> int:
-    """Index entries starting with ``prefix``, counted up to ``cap`` (index only)."""
-    probe = select(column).where(*_prefix(column, prefix)).limit(cap).subquery()
-    return session.scalar(select(func.count()).select_from(probe)) or 0
-
-
-def _family_and_given(session: Session, family: str, given: str) -> list[ColumnElement[bool]]:
+def _family_and_given(family: str, given: str) -> list[ColumnElement[bool]]:
     """Conditions for "family starts with ``family``, given with ``given``".
 
-    No index covers both names, and SQLite (without statistics) always walked the given
-    name index - up to ~42,000 row look-ups at 1M persons, e.g. "Müller Anna". Counting
-    both index ranges (capped) and walking the narrower one keeps this a few thousand.
-    An empty range means no candidates at all: ``[]``. With an index on
-    (given_norm, family_norm) instead of ix_person_given_norm, walking that index and
-    filtering the family name on its entries would take ~1 ms (benchmarks/README.md).
+    Walks ix_person_given_family (given_norm, family_norm): the given-name range, with the
+    family prefix checked on the index entries, so only real matches are read from the
+    table. The family condition is written so that no other index can serve it; without
+    statistics SQLite would otherwise walk a whole family-name range.
     """
-    family_n = _range_size(session, Person.family_norm, family, RANGE_PROBE)
-    given_n = _range_size(session, Person.given_norm, given, max(family_n, 1)) \
-        if family_n else 0
-    if not family_n or not given_n:
-        return []
-    if family_n <= given_n:
-        return [*_prefix(Person.family_norm, family), *_prefix(_unindexed(Person.given_norm),
-                                                               given)]
-    return [*_prefix(_unindexed(Person.family_norm), family), *_prefix(Person.given_norm, given)]
+    return [*_prefix(Person.given_norm, given), *_prefix(_unindexed(Person.family_norm),
+                                                          family)]
 
 
-def _candidate_queries(q: ParsedQuery, session: Session) -> list[_Query]:
+def _candidate_queries(q: ParsedQuery) -> list[_Query]:
     base = select(*_COLUMNS).where(*_live())
     queries: list[_Query] = []
     if q.birth is not None:
@@ -169,9 +152,7 @@ def _candidate_queries(q: ParsedQuery, session: Session) -> list[_Query]:
             queries.append(base.where(Person.family_phon == code))
         if given is not None and len(family) >= 2:
             # Typo after the first letters of the family name: the given name narrows it.
-            both = _family_and_given(session, family[:2], given[:2])
-            if both:
-                queries.append(base.where(*both))
+            queries.append(base.where(*_family_and_given(family[:2], given[:2])))
     return [query.limit(CANDIDATES_PER_QUERY) for query in queries]
 
 
@@ -216,7 +197,7 @@ def search_persons(
     if not q.names and q.birth is None:
         return []
     found: dict[str, Candidate] = {}
-    for query in _candidate_queries(q, session):
+    for query in _candidate_queries(q):
         for row in session.execute(query):
             found.setdefault(row.id, row)
     hits = [
