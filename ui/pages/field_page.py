@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from core.db.engine import Database
 from core.errors import UserError
-from core.services.certificate_print import certificate_pdf
 from core.services.checkin import check_in_person, is_ticket, parse_ticket, visit_queue
 from core.services.context import Actor
 from core.services.field_day import dashboard
@@ -352,6 +351,8 @@ class FieldPage(QWidget):
         """Issue/reprint the certificate of the last dose and open the PDF for printing."""
         if self.last_dose_id is None:
             return
+        from core.services.certificate_print import certificate_pdf  # PDF libs load on demand
+
         try:
             with self.db.session() as s:
                 path = certificate_pdf(s, self.actor, self.last_dose_id)

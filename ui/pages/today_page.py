@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from core.db.engine import Database
 from core.errors import UserError
 from core.paths import data_dir
-from core.services.queue_tickets import ticket_pdf
 from core.services.visits import VisitRow, list_visits
 from ui.models.visits_model import COL_DATE, COL_SITE, ROW_ROLE, VisitTableModel
 from ui.tasks import run_task
@@ -140,6 +139,8 @@ class TodayPage(QWidget):
         folder = data_dir() / "wartenummern"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{visit.date:%Y%m%d}-{visit.id[:8]}.pdf"
+        from core.services.queue_tickets import ticket_pdf  # PDF libs load on demand
+
         try:
             with self.db.session() as session:
                 first, last = ticket_pdf(session, visit.id, count, path)
