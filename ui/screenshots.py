@@ -80,7 +80,14 @@ def main(out: Path) -> None:
     from ui.dialogs.dose_dialog import DoseDialog
     from ui.dialogs.registration_dialog import RegistrationDialog
     from ui.dialogs.signin_dialog import SignInDialog
-    from ui.main_window import PAGE_ADMIN, PAGE_PERSONS, PAGE_SCAN, PAGE_VISITS, MainWindow
+    from ui.main_window import (
+        PAGE_ADMIN,
+        PAGE_EXCHANGE,
+        PAGE_PERSONS,
+        PAGE_SCAN,
+        PAGE_VISITS,
+        MainWindow,
+    )
 
     for lang in ("de", "en"):
         translators = install_translators(app, lang)
@@ -136,6 +143,11 @@ def main(out: Path) -> None:
         grab(window, out / f"scan_{lang}.png")
         window.nav.setCurrentRow(PAGE_ADMIN)
         grab(window, out / f"admin_{lang}.png")
+        window.nav.setCurrentRow(PAGE_EXCHANGE)
+        window.exchange_page.export_daily(str(tmp / f"tagesbericht_{lang}.xlsx"))
+        while window.exchange_page.running:
+            app.processEvents()
+        grab(window, out / f"exchange_{lang}.png")
         window.close()
         for translator in translators:
             app.removeTranslator(translator)

@@ -72,3 +72,18 @@ def test_wrong_file_type_gives_german_message(qtbot: QtBot, db: Database, actor:
     wait_done(qtbot, page)
     assert page.status.text() and "Traceback" not in page.status.text()
     assert all(button.isEnabled() for button in page.buttons.values())
+
+
+def test_cancel_leaves_no_file(qtbot: QtBot, db: Database, actor: Actor,
+                               tmp_path: Path) -> None:
+    from core.demo.generator import generate_demo
+
+    with db.session() as s:
+        generate_demo(s, actor.user, actor.origin, persons=3000, seed=4, today=TODAY)
+    page = page_for(qtbot, db, actor)
+    page.full_sync.setChecked(True)
+    page.export_sync(str(tmp_path / "gross.zip"))
+    page.stop_button.click()
+    wait_done(qtbot, page)
+    assert "abgebrochen" in page.status.text().lower(), page.status.text()
+    assert not (tmp_path / "gross.zip").exists()

@@ -94,7 +94,7 @@ class ExchangePage(QWidget):
         self.stop_button = QPushButton(self.tr("Abbrechen"), self)
         self.stop_button.setObjectName("cancelJob")
         self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.cancel.set)
+        self.stop_button.clicked.connect(lambda: self.cancel.set())
         self.status = QLabel(self)
         self.status.setObjectName("exchangeStatus")
         self.status.setWordWrap(True)
@@ -148,9 +148,7 @@ class ExchangePage(QWidget):
         if self.running:
             return
         self.running = True
-        self.cancel = Cancel()
-        self.stop_button.clicked.disconnect()
-        self.stop_button.clicked.connect(self.cancel.set)
+        self.cancel = Cancel()  # the stop button's lambda reads the current flag
         for button in self.buttons.values():
             button.setEnabled(False)
         self.stop_button.setEnabled(True)
