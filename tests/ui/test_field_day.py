@@ -303,3 +303,14 @@ def test_queue_tickets_printed_and_scanned(qtbot: QtBot, window: MainWindow, db:
     page.scan.setText("ABC:123456789:XYZ")
     QtBot.keyClick(page.scan, Qt.Key.Key_Return)
     assert "nicht erkannt" in page.message.text()
+
+
+def test_dose_dialog_without_usable_lot_says_so(qtbot: QtBot, window: MainWindow,
+                                                db: Database, actor: Actor,
+                                                world: World) -> None:
+    later = TODAY + timedelta(days=90)  # the world's only lot has expired by then
+    dialog = DoseDialog(db, actor, window.session, world.visit_id, world.person_id, later)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert "Keine verwendbare Charge" in dialog.message.text()
+    assert dialog.saved_dose_id is None and doses(db) == []

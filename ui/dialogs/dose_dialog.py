@@ -59,6 +59,7 @@ class DoseDialog(QDialog):
         self.db, self.actor, self.session = db, actor, session
         self.visit_id, self.person_id, self.today = visit_id, person_id, today
         self.saved_dose_id: str | None = None
+        self.form_version = ""  # set with the checklist of the chosen product's disease
         with db.session() as s:
             person = records.find(s, Person, person_id)
             self.person_label = (f"{person.family_name}, {person.given_name}  "
@@ -213,7 +214,7 @@ class DoseDialog(QDialog):
         self.override_reason.setVisible(has_warnings)
         product = get_catalog().require(key)
         form = form_for(product.disease, self.today)
-        if getattr(self, "form_version", None) == form.label:
+        if self.form_version == form.label:
             return  # same checklist: keep what was already ticked
         self.form_version = form.label
         english = current_language() == "en"
@@ -236,6 +237,10 @@ class DoseDialog(QDialog):
 
     def save(self) -> None:
         self.message.clear()
+        if self.product.currentData() is None or self.lot.currentData() is None:
+            self.message.setText(self.tr("Keine verwendbare Charge für diesen Einsatz "
+                                         "(abgelaufen oder aufgebraucht)."))
+            return
         if not all(check.isChecked() for check in self.checks):
             self.message.setText(self.tr("Bitte Aufklärung und Anamnese vollständig "
                                          "bestätigen (Alt+A: alle bestätigt)."))
