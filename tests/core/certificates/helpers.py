@@ -17,7 +17,11 @@ from core.certificates.cose import build_claims, kid_for, sign
 from core.certificates.keys import SigningIdentity, make_training_pki
 
 REPO = Path(__file__).resolve().parents[3]
-VECTORS = REPO.parent / "shared" / "dcc-testdata"
+#: The public EU test vectors (Apache-2.0, see its LICENSE/NOTICE/SOURCE.md), shipped with
+#: the tests so they run in any clone; shared/ beside the repo is the fallback.
+VECTORS = next((p for p in (REPO / "tests" / "data" / "dcc-testdata",
+                            REPO.parent / "shared" / "dcc-testdata") if p.is_dir()),
+               REPO / "tests" / "data" / "dcc-testdata")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 VACCINATION: dict[str, Any] = {
