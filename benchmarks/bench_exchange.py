@@ -181,16 +181,39 @@ def make_team(template: Path, path: Path, team: str, doses: int, seed: int) -> P
     return path
 
 
-def bench_merge(out: Path, packages: int, doses: int) -> dict[str, Any]:
-    from core.exchange.sync_export import export_sync
-    from core.exchange.sync_import import import_sync, import_sync_many
+def reuse_packages(work: Path, packages: int) -> tuple[list[Path], int, int] | None:
+    """The packages of an earlier run (``--reuse-packages``), if there are enough."""
+    listing = work / "packages.json"
+    if not listing.exists():
+        return None
+    known = json.loads(listing.read_text())
+    if known["packages"] != packages or not all((work / f).exists() for f in known["files"]):
+        return None
+    return [work / f for f in known["files"]], known["doses"], known["rows"]
 
+
+def bench_merge(out: Path, packages: int, doses: int, reuse: bool = False) -> dict[str, Any]:
     work = out / "merge"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     template = out / "template.sqlite"
     if not template.exists():
         Database.open(str(template)).dispose()
+    earlier = reuse_packages(work, packages) if reuse else None
+    if earlier is not None:
+        files, total_doses, total_rows = earlier
+        log(f"reusing {packages} team packages in {work}")
+        for stale in work.glob("hub*.sqlite*"):
+            stale.unlink()
+    else:
+        files, total_doses, total_rows = build_packages(work, template, packages, doses)
+    return merge_packages(work, template, files, total_doses, total_rows)
+
+
+def build_packages(work: Path, template: Path, packages: int, doses: int
+                   ) -> tuple[list[Path], int, int]:
+    from core.exchange.sync_export import export_sync
+
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     log(f"building {packages} team packages of about {doses} doses ...")
     files, total_doses, total_rows = [], 0, 0
     for i in range(packages):
@@ -205,6 +228,17 @@ def bench_merge(out: Path, packages: int, doses: int) -> dict[str, Any]:
         files.append(result.path)
         total_doses += result.counts["vaccination"]
         total_rows += result.rows
+    (work / "packages.json").write_text(json.dumps(
+        {"packages": packages, "files": [f.name for f in files], "doses": total_doses,
+         "rows": total_rows}))
+    return files, total_doses, total_rows
+
+
+def merge_packages(work: Path, template: Path, files: list[Path], total_doses: int,
+                   total_rows: int) -> dict[str, Any]:
+    from core.exchange.sync_import import import_sync, import_sync_many
+
+    packages = len(files)
     shutil.copy(template, work / "hub.sqlite")
     hub = Database.open(str(work / "hub.sqlite"))
     log(f"merging {packages} packages ({total_doses:,} doses, {total_rows:,} rows) "
@@ -301,6 +335,8 @@ def main() -> int:
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-merge", action="store_true")
     parser.add_argument("--skip-daily", action="store_true")
+    parser.add_argument("--reuse-packages", action="store_true",
+                        help="merge the packages of an earlier run again (same --packages)")
     args = parser.parse_args()
     if args.child:
         kind, db_path, out, limit = args.child
@@ -314,7 +350,8 @@ def main() -> int:
     if not args.skip_daily:
         results["daily"] = bench_daily(args.out, args.daily_doses)
     if not args.skip_merge:
-        results["merge"] = bench_merge(args.out, args.packages, args.package_doses)
+        results["merge"] = bench_merge(args.out, args.packages, args.package_doses,
+                                       args.reuse_packages)
     if not args.skip_export:
         results["export"] = bench_export(args.out, args.doses, args.repeat)
     name = "results.json" if not (args.skip_export or args.skip_merge or args.skip_daily) \

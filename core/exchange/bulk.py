@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 
-def _placeholder(conn: Connection) -> str:
+def placeholder(conn: Connection) -> str:
+    """The driver's parameter marker: ``?`` (sqlite3) or ``%s`` (psycopg)."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
@@ -59,7 +60,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         rows = sorted(rows, key=itemgetter(*key))
     names = [c.name for c in table.columns]
     quote = conn.dialect.identifier_preparer.quote
-    mark = _placeholder(conn)
+    mark = placeholder(conn)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join([mark] * len(names))})")
     conn.exec_driver_sql(sql, _tuples(rows, names, _processors(conn, table, names)))
@@ -71,7 +72,7 @@ def update_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
-    mark = _placeholder(conn)
+    mark = placeholder(conn)
     sql = (f"UPDATE {quote(table.name)} SET "
            f"{', '.join(f'{quote(n)} = {mark}' for n in names)} WHERE {quote(key)} = {mark}")
     columns = [*names, key]

@@ -33,7 +33,7 @@ from core.db.base import new_id, utcnow
 from core.db.models import AuditEntry, ConflictEntry, ImportedPackage, SyncBase
 from core.db.versioning import next_versions
 from core.errors import UserError
-from core.exchange.bulk import insert_rows, update_rows
+from core.exchange.bulk import insert_rows, placeholder, update_rows
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
 from core.exchange.duplicates import flag_duplicate_doses
 from core.exchange.sync_format import EntitySpec, differing, entity_specs, fingerprint, json_image
@@ -90,22 +90,36 @@ class Merger:
         self.remap: dict[str, dict[str, str]] = {}
         self.audit_rows: list[dict[str, Any]] = []
         self.now = utcnow()
+        # ids known to exist in each table: every record of an entity already merged from
+        # this package (created or found), so foreign keys to them need no query
+        self.present: dict[str, set[str]] = {}
 
     # -- queries ---------------------------------------------------------------------
     def fetch(self, spec: EntitySpec, column: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
+        """Whole rows (Python values, as SQLAlchemy reads them) whose ``column`` is in keys."""
         table, found, conn = spec.table, [], self.s.connection()
         for part in chunks(sorted(set(keys), key=str)):
             result = conn.execute(select(*table.c).where(table.c[column].in_(part)))
             found += [dict(row) for row in result.mappings()]
         return found
 
-    def existing_ids(self, table_name: str, ids: set[str]) -> set[str]:
-        table = next(s.table for s in entity_specs() if s.name == table_name)
-        found: set[str] = set()
-        conn = self.s.connection()
-        for part in chunks(sorted(ids)):
-            found.update(conn.scalars(select(table.c.id).where(table.c.id.in_(part))))
+    def raw_in(self, sql: str, keys: Iterable[Any], *params: Any) -> list[Any]:
+        """Driver-level ``sql`` with ``{}`` replaced by an IN list, once per chunk of keys.
+
+        Existence checks need no result processing and no SQL compilation per chunk; the
+        keys are text (UUIDs, lot numbers, logins), stored as they are sent."""
+        conn, mark = self.s.connection(), placeholder(self.s.connection())
+        found: list[Any] = []
+        for part in chunks(sorted(set(keys), key=str)):
+            statement = sql.replace("{}", ", ".join([mark] * len(part)))
+            found += conn.exec_driver_sql(statement, (*params, *part)).fetchall()
         return found
+
+    def existing_ids(self, table_name: str, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {row[0] for row in self.raw_in(f"SELECT id FROM {table_name} WHERE id IN ({{}})",
+                                              ids)}
 
     # -- steps -----------------------------------------------------------------------
     def run(self) -> None:
@@ -160,21 +174,23 @@ class Merger:
                 if mapping and values.get(column) in mapping:
                     values[column] = mapping[values[column]]
         incoming = {values["id"]: (sheet, number, values) for sheet, number, values in rows}
-        local = {row["id"]: row for row in self.fetch(spec, "id", incoming)}
+        found = self.existing_ids(spec.name, set(incoming))
+        local = {row["id"]: row for row in self.fetch(spec, "id", found)} if found else {}
         if spec.natural_keys:
             self.match_natural_keys(spec, incoming, local)
         self.check_foreign_keys(spec, incoming)
         if self.report.errors:
             return
-        bases = {b.entity_id: b for part in chunks(list(incoming)) for b in self.s.scalars(
-            select(SyncBase).where(SyncBase.entity == spec.name, SyncBase.entity_id.in_(part)))}
+        bases: dict[str, str] = dict(self.raw_in(
+            "SELECT entity_id, base_hash FROM sync_base WHERE entity = "
+            f"{placeholder(self.s.connection())} AND entity_id IN ({{}})", incoming, spec.name))
         creates: list[dict[str, Any]] = []
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         new_bases: dict[str, str] = {}
         for entity_id, (_sheet, _number, inc) in incoming.items():
             ih = fingerprint(spec, inc)
             loc = local.get(entity_id)
-            base = bases[entity_id].base_hash if entity_id in bases else None
+            base = bases.get(entity_id)
             if loc is None:
                 creates.append(inc)
             elif fingerprint(spec, loc) == ih or base == ih:
@@ -195,6 +211,7 @@ class Merger:
                 new_bases[entity_id] = ih
         self.apply(spec, creates, updates)
         self.save_bases(spec, new_bases, bases)
+        self.present.setdefault(spec.name, set()).update(incoming)
 
     def match_natural_keys(self, spec: EntitySpec, incoming: dict[str, Any],
                            local: dict[str, dict[str, Any]]) -> None:
@@ -204,8 +221,7 @@ class Merger:
             pending = [v for _s, _n, v in incoming.values() if v["id"] not in local]
             if not pending:
                 return
-            found = {tuple(row[c] for c in key): row
-                     for row in self.fetch(spec, key[0], (v[key[0]] for v in pending))}
+            found = self.natural_key_rows(spec, key, pending)
             for values in pending:
                 row = found.get(tuple(values[c] for c in key))
                 if row is None or row["id"] in incoming:
@@ -216,11 +232,30 @@ class Merger:
                 incoming[row["id"]] = incoming.pop(old)
                 local[row["id"]] = row
 
+    def natural_key_rows(self, spec: EntitySpec, key: tuple[str, ...],
+                         pending: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """Our rows with the same ``key`` as some of ``pending``, by key value.
+
+        Text keys are first looked up at the driver level (no result processing for the
+        usual case of no match at all); only the rows that match are read whole."""
+        kinds = {c.name: c.kind for c in spec.columns}
+        if all(kinds[c] == "str" for c in key):
+            wanted = {tuple(v[c] for c in key) for v in pending}
+            columns = ", ".join(key)
+            hits = [row[0] for row in self.raw_in(
+                f"SELECT id, {columns} FROM {spec.name} WHERE {key[0]} IN ({{}})",
+                (v[key[0]] for v in pending)) if tuple(row[1:]) in wanted]
+            rows = self.fetch(spec, "id", hits) if hits else []
+        else:
+            rows = self.fetch(spec, key[0], (v[key[0]] for v in pending))
+        return {tuple(row[c] for c in key): row for row in rows}
+
     def check_foreign_keys(self, spec: EntitySpec, incoming: dict[str, Any]) -> None:
         for column, target in spec.foreign_keys:
             wanted = {v[column] for _s, _n, v in incoming.values() if v.get(column)}
             if target == spec.name:
                 wanted -= set(incoming)
+            wanted -= self.present.get(target, set())
             missing = wanted - self.existing_ids(target, wanted) if wanted else set()
             for sheet, number, values in incoming.values():
                 if values.get(column) in missing:
@@ -278,14 +313,17 @@ class Merger:
                              "after": json_image(inc)} for inc, loc in updates]
 
     def save_bases(self, spec: EntitySpec, new_bases: dict[str, str],
-                   bases: dict[str, SyncBase]) -> None:
-        pid = self.package.package_id
+                   bases: dict[str, str]) -> None:
+        pid, conn = self.package.package_id, self.s.connection()
         inserts = [{"entity": spec.name, "entity_id": k, "base_hash": h, "package_id": pid}
                    for k, h in new_bases.items() if k not in bases]
-        insert_rows(self.s.connection(), BASE_TABLE, inserts)
-        for key, value in new_bases.items():
-            if key in bases:
-                bases[key].base_hash, bases[key].package_id = value, pid
+        insert_rows(conn, BASE_TABLE, inserts)
+        changed = [(h, pid, spec.name, k) for k, h in new_bases.items() if k in bases]
+        if changed:
+            mark = placeholder(conn)
+            conn.exec_driver_sql(
+                f"UPDATE sync_base SET base_hash = {mark}, package_id = {mark} "
+                f"WHERE entity = {mark} AND entity_id = {mark}", changed)
 
 
 def _tune(session: Session) -> None:
