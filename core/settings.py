@@ -18,6 +18,8 @@ from core.db.models import Setting
 from core.errors import ValidationError
 
 _ID_PATTERN = re.compile(r"^[0-9A-Z]+$")
+#: values of ``export_protection``: files unprotected, or encrypted with a password
+EXPORT_PROTECTION_CHOICES = ("aus", "passwort")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class SettingSpec:
     label: str
     default: Callable[[], str]
     pattern: re.Pattern[str] | None = None
+    #: allowed values for a switch-like setting (checked instead of ``pattern``)
+    choices: tuple[str, ...] | None = None
 
 
 SPECS: dict[str, SettingSpec] = {
@@ -34,6 +38,11 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("impfzentrum_id", "Impfzentrum-ID", lambda: "IZ", _ID_PATTERN),
         SettingSpec("team_id", "Team-ID", lambda: "T1", _ID_PATTERN),
         SettingSpec("device_id", "Geräte-ID", lambda: uuid.uuid4().hex[:12].upper(), _ID_PATTERN),
+        # Exports with personal data: "passwort" makes a password mandatory for
+        # export daily|dim|sync (core/exchange/protect.py). The password itself is never
+        # stored here – a backup of the database must not carry the key to its exports.
+        SettingSpec("export_protection", "Exportschutz", lambda: "aus",
+                    choices=EXPORT_PROTECTION_CHOICES),
     )
 }
 
@@ -58,6 +67,12 @@ def set_setting(session: Session, key: str, value: str) -> None:
     if spec is None:
         raise ValidationError(f"Unbekannte Einstellung „{key}“.")
     value = value.strip()
+    if spec.choices is not None and value not in spec.choices:
+        raise ValidationError(
+            f"{spec.label}: erlaubt sind nur {' oder '.join(f'„{c}“' for c in spec.choices)} "
+            f"(war „{value}“).",
+            field=key,
+        )
     if spec.pattern is not None and not spec.pattern.match(value):
         raise ValidationError(
             f"{spec.label}: nur Großbuchstaben A–Z und Ziffern erlaubt (war „{value}“).",
