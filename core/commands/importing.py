@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import CliContext, json_parent
-from core.commands.export import terminal_progress
+from core.commands.export import add_password_option, cli_password, terminal_progress
 from core.errors import UserError
 from core.exchange.common import ImportReport
 from core.services.context import Actor
@@ -25,6 +25,7 @@ def register(sub: Any) -> None:
                                help="Pakete der Teams zusammenführen (Impfzentrum)")
     sync.add_argument("file", nargs="+",
                       help="Paket .zip (mehrere: in dieser Reihenfolge, alles oder nichts)")
+    add_password_option(sync, "entschlüsselt mit Passwort exportierte Pakete")
     sync.set_defaults(handler=run_sync)
     master = commands.add_parser("masterdata", parents=[json_parent()],
                                  help="Stammdaten des Impfzentrums (xlsx) einlesen")
@@ -63,13 +64,16 @@ def _guarded(ctx: CliContext, job: Any) -> int:
 
 
 def run_sync(ctx: CliContext) -> int:
+    from core.exchange.protect import is_encrypted_zip, package_passwords
     from core.exchange.sync_import import import_sync_many
 
+    paths = [Path(f) for f in ctx.args.file]
+
     def job() -> ImportReport:
-        with ctx.session() as session:
+        password = cli_password(ctx, any(is_encrypted_zip(p) for p in paths), confirm=False)
+        with ctx.session() as session, package_passwords(paths, password):
             actor = Actor.for_session(session, ctx.user)
-            return import_sync_many(session, actor, [Path(f) for f in ctx.args.file],
-                                    progress=terminal_progress(ctx))
+            return import_sync_many(session, actor, paths, progress=terminal_progress(ctx))
 
     return _guarded(ctx, job)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from core.errors import UserError
 from core.exchange.common import ImportReport, Steps, require_file
+from core.exchange.protect import open_package_zip
 from core.exchange.sync_format import (
     DATA_FILE,
     FORMAT,
@@ -111,7 +112,7 @@ def read_package(path: Path, steps: Steps, report: ImportReport) -> Package:
         raise UserError(f"{WHAT}: „{path.name}“ ist keine ZIP-Datei oder ist unvollständig "
                         "(abgeschnitten). Bitte das Paket neu kopieren.")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_package_zip(path, WHAT) as archive:  # decrypts AES packages in memory
             manifest = read_manifest(archive)
             contents = _verify_files(archive, manifest)
     except zipfile.BadZipFile as exc:
