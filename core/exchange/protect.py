@@ -50,8 +50,7 @@ if TYPE_CHECKING:  # the exporters (XlsxWriter & co.) load only when an export r
 #: environment variable read when no ``--password-env NAME`` is given
 PASSWORD_ENV = "IMPFTEAM_EXPORT_PASSWORD"
 #: WinZip AES derives its key with only 1,000 PBKDF2 rounds, so the password itself has to
-#: carry the strength: 12 characters is the BSI's minimum for passwords without other
-#: protection against offline guessing.
+#: carry the strength against offline guessing on a lost stick: 12 characters at least.
 MIN_PASSWORD_LENGTH = 12
 SETTING = "export_protection"
 #: share of the progress bar for writing the plain file; the rest is encryption
