@@ -195,97 +195,98 @@
         <translation>Document vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="82" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="83" />
         <source>COVID-19: %1 · Masern: %2</source>
         <translation>COVID-19: %1 · Measles: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="97" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="98" />
         <source>Auffrischimpfung</source>
         <translation>Booster</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="99" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="100" />
         <source>von</source>
         <translation>of</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="110" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="111" />
         <source>Trotz Warnung impfen, Begründung:</source>
         <translation>Vaccinate despite warning, reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="122" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
         <source>&amp;Impfstoff</source>
         <translation>&amp;Vaccine</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="123" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
         <source>&amp;Charge</source>
         <translation>&amp;Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="124" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
         <source>Dosis</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="125" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
         <source>Indikation</source>
         <translation>Indication</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
         <source>Injektionsstelle</source>
         <translation>Injection site</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="128" />
         <source>Verantwortl. Ärztin/Arzt</source>
         <translation>Responsible physician</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="128" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="129" />
         <source>Impfende/r</source>
         <translation>Vaccinator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="133" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="134" />
         <source>&amp;Alle bestätigt</source>
         <translation>&amp;All confirmed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="135" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="136" />
         <source>Alle Punkte der Aufklärung bestätigen (Alt+A)</source>
         <translation>Confirm all information items (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="138" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="139" />
         <source>Aufklärung durch</source>
         <translation>Information given by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="146" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="147" />
         <source>&amp;Speichern (Strg+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="168" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="169" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="241" />
         <source>Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht).</source>
         <translation>No usable lot for this visit (expired or used up).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="200" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="201" />
         <source>%1 · verwendbar bis %2 · %3 übrig</source>
         <translation>%1 · usable until %2 · %3 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="240" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="245" />
         <source>Bitte Aufklärung und Anamnese vollständig bestätigen (Alt+A: alle bestätigt).</source>
         <translation>Please confirm information and medical history completely (Alt+A: all confirmed).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/dose_dialog.py" line="247" />
+        <location filename="../../ui/dialogs/dose_dialog.py" line="252" />
         <source>Warnung: bitte „Trotz Warnung impfen“ ankreuzen und eine Begründung angeben.</source>
         <translation>Warning: tick "Vaccinate despite warning" and give a reason.</translation>
     </message>
@@ -331,142 +332,152 @@
 <context>
     <name>ExchangePage</name>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="57" />
+        <location filename="../../ui/pages/exchange_page.py" line="61" />
         <source>Austausch mit dem Impfzentrum</source>
         <translation>Exchange with the vaccination centre</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="64" />
+        <location filename="../../ui/pages/exchange_page.py" line="68" />
         <source>vollständig (statt nur Änderungen)</source>
         <translation>complete (instead of changes only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="66" />
+        <location filename="../../ui/pages/exchange_page.py" line="73" />
+        <source>Passwort (mind. 12 Zeichen) – Pflicht, wenn der Exportschutz eingeschaltet ist</source>
+        <translation>Password (at least 12 characters) – required when export protection is on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="75" />
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="68" />
+        <location filename="../../ui/pages/exchange_page.py" line="77" />
         <source>Tag:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="70" />
+        <location filename="../../ui/pages/exchange_page.py" line="79" />
         <source>&amp;Tagesbericht (Excel)…</source>
         <translation>&amp;Daily report (Excel)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="72" />
+        <location filename="../../ui/pages/exchange_page.py" line="81" />
         <source>DIM von/bis:</source>
         <translation>DIM from/to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="77" />
+        <location filename="../../ui/pages/exchange_page.py" line="86" />
         <source>&amp;DIM-Export (CSV)…</source>
         <translation>DI&amp;M export (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="80" />
+        <location filename="../../ui/pages/exchange_page.py" line="88" />
+        <source>Passwort:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="91" />
         <source>&amp;Paket für das Impfzentrum…</source>
         <translation>&amp;Package for the vaccination centre…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="82" />
+        <location filename="../../ui/pages/exchange_page.py" line="93" />
         <source>Import</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="85" />
+        <location filename="../../ui/pages/exchange_page.py" line="96" />
         <source>Paket &amp;einlesen…</source>
         <translation>&amp;Read package…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="86" />
+        <location filename="../../ui/pages/exchange_page.py" line="97" />
         <source>Stammdaten &amp;prüfen…</source>
         <translation>&amp;Check master data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="88" />
+        <location filename="../../ui/pages/exchange_page.py" line="99" />
         <source>Stammdaten ein&amp;lesen…</source>
         <translation>Import master &amp;data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="90" />
+        <location filename="../../ui/pages/exchange_page.py" line="101" />
         <source>&amp;Vorlage speichern…</source>
         <translation>Save &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="94" />
+        <location filename="../../ui/pages/exchange_page.py" line="105" />
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="123" />
+        <location filename="../../ui/pages/exchange_page.py" line="134" />
         <source>Konfliktprotokoll der Zusammenführungen</source>
         <translation>Conflict log of merges</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="160" />
+        <location filename="../../ui/pages/exchange_page.py" line="169" />
         <source>Läuft …</source>
         <translation>Running …</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="199" />
+        <location filename="../../ui/pages/exchange_page.py" line="212" />
         <source>Tagesbericht speichern</source>
         <translation>Save daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="208" />
+        <location filename="../../ui/pages/exchange_page.py" line="224" />
         <source>Tagesbericht gespeichert: %1 Impfungen → %2</source>
         <translation>Daily report saved: %1 doses → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="217" />
+        <location filename="../../ui/pages/exchange_page.py" line="233" />
         <source>DIM-Export speichern</source>
         <translation>Save DIM export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="226" />
+        <location filename="../../ui/pages/exchange_page.py" line="245" />
         <source>DIM-Export gespeichert: %1 Zeilen → %2</source>
         <translation>DIM export saved: %1 rows → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="231" />
+        <location filename="../../ui/pages/exchange_page.py" line="250" />
         <source>Paket speichern</source>
         <translation>Save package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="241" />
+        <location filename="../../ui/pages/exchange_page.py" line="262" />
         <source>Paket gespeichert: %1 Datensätze → %2</source>
         <translation>Package saved: %1 records → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="245" />
+        <location filename="../../ui/pages/exchange_page.py" line="266" />
         <source>Paket einlesen</source>
         <translation>Read package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="256" />
+        <location filename="../../ui/pages/exchange_page.py" line="279" />
         <source>Stammdaten einlesen</source>
         <translation>Import master data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="270" />
+        <location filename="../../ui/pages/exchange_page.py" line="293" />
         <source>Geprüft, keine Fehler.</source>
         <translation>Checked, no errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="271" />
+        <location filename="../../ui/pages/exchange_page.py" line="294" />
         <source>Eingelesen.</source>
         <translation>Imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="274" />
+        <location filename="../../ui/pages/exchange_page.py" line="297" />
         <source>Vorlage speichern</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="279" />
+        <location filename="../../ui/pages/exchange_page.py" line="302" />
         <source>Vorlage gespeichert: %1</source>
         <translation>Template saved: %1</translation>
     </message>
@@ -502,152 +513,152 @@
 <context>
     <name>FieldPage</name>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="78" />
+        <location filename="../../ui/pages/field_page.py" line="77" />
         <source>Ticket oder Zertifikat scannen – oder Name / Geburtsdatum tippen (F2)</source>
         <translation>Scan ticket or certificate – or type name / date of birth (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="89" />
+        <location filename="../../ui/pages/field_page.py" line="88" />
         <source>&amp;Neue Person (Strg+N)</source>
         <translation>&amp;New person (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="90" />
+        <location filename="../../ui/pages/field_page.py" line="89" />
         <source>&amp;Impfen (Strg+I)</source>
         <translation>&amp;Vaccinate (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="91" />
+        <location filename="../../ui/pages/field_page.py" line="90" />
         <source>&amp;Rückgängig (Strg+Z)</source>
         <translation>&amp;Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="92" />
+        <location filename="../../ui/pages/field_page.py" line="91" />
         <source>S&amp;tornieren…</source>
         <translation>Vo&amp;id…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="93" />
+        <location filename="../../ui/pages/field_page.py" line="92" />
         <source>Zertifikat &amp;drucken (Strg+P)</source>
         <translation>&amp;Print certificate (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="94" />
+        <location filename="../../ui/pages/field_page.py" line="93" />
         <source>Einsatz &amp;abschließen…</source>
         <translation>&amp;Close visit…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="95" />
+        <location filename="../../ui/pages/field_page.py" line="94" />
         <source>Neue Person aufnehmen (Strg+N)</source>
         <translation>Register a new person (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="96" />
+        <location filename="../../ui/pages/field_page.py" line="95" />
         <source>Markierte Person impfen (Strg+I, Enter)</source>
         <translation>Vaccinate the selected person (Ctrl+I, Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="97" />
+        <location filename="../../ui/pages/field_page.py" line="96" />
         <source>Eigene letzte Impfung zurücknehmen, 10 Minuten lang (Strg+Z)</source>
         <translation>Take back your own last dose, for 10 minutes (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="99" />
+        <location filename="../../ui/pages/field_page.py" line="98" />
         <source>Markierte Impfung mit Begründung stornieren</source>
         <translation>Void the selected dose with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="100" />
+        <location filename="../../ui/pages/field_page.py" line="99" />
         <source>Zertifikat der letzten Impfung (Strg+P)</source>
         <translation>Certificate of the last dose (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="101" />
+        <location filename="../../ui/pages/field_page.py" line="100" />
         <source>Zusammenfassung, verworfene Dosen, abschließen</source>
         <translation>Summary, discarded doses, close</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="104" />
+        <location filename="../../ui/pages/field_page.py" line="103" />
         <source>Check-in-Zeile (F2)</source>
         <translation>Check-in line (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="137" />
+        <location filename="../../ui/pages/field_page.py" line="136" />
         <source>Warteschlange (Enter: impfen)</source>
         <translation>Queue (Enter: vaccinate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="138" />
+        <location filename="../../ui/pages/field_page.py" line="137" />
         <source>Heute geimpft</source>
         <translation>Vaccinated today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="223" />
+        <location filename="../../ui/pages/field_page.py" line="222" />
         <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
         <translation>This ticket belongs to another visit.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="231" />
+        <location filename="../../ui/pages/field_page.py" line="230" />
         <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
         <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="245" />
+        <location filename="../../ui/pages/field_page.py" line="244" />
         <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
         <translation>Nobody found. Register a new person with Ctrl+N.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="265" />
+        <location filename="../../ui/pages/field_page.py" line="264" />
         <source>Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.</source>
         <translation>Certificate read: %1. Enter takes the first match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="268" />
+        <location filename="../../ui/pages/field_page.py" line="267" />
         <source>Zertifikat gelesen: %1 – noch nicht registriert.</source>
         <translation>Certificate read: %1 – not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="285" />
+        <location filename="../../ui/pages/field_page.py" line="284" />
         <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
         <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="308" />
+        <location filename="../../ui/pages/field_page.py" line="307" />
         <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
         <translation>Please select a person in the queue first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="314" />
+        <location filename="../../ui/pages/field_page.py" line="313" />
         <source>Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z macht die Impfung in den nächsten 10 Minuten rückgängig.</source>
         <translation>Vaccination saved. Ctrl+P prints the certificate; Ctrl+Z undoes the vaccination within the next 10 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="363" />
+        <location filename="../../ui/pages/field_page.py" line="364" />
         <source>Zertifikat erstellt: %1</source>
         <translation>Certificate created: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="329" />
+        <location filename="../../ui/pages/field_page.py" line="328" />
         <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
         <translation>Last vaccination undone (voided: rueckgaengig).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="335" />
+        <location filename="../../ui/pages/field_page.py" line="334" />
         <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
         <translation>Please select a dose in "Vaccinated today".</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="338" />
+        <location filename="../../ui/pages/field_page.py" line="337" />
         <source>Impfung stornieren</source>
         <translation>Void vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="339" />
+        <location filename="../../ui/pages/field_page.py" line="338" />
         <source>Grund der Stornierung (Pflicht):</source>
         <translation>Reason for voiding (required):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="348" />
+        <location filename="../../ui/pages/field_page.py" line="347" />
         <source>Impfung storniert.</source>
         <translation>Vaccination voided.</translation>
     </message>
@@ -1305,62 +1316,62 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="88" />
+        <location filename="../../ui/pages/today_page.py" line="87" />
         <source>Einsätze – %1</source>
         <translation>Visits – %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="89" />
+        <location filename="../../ui/pages/today_page.py" line="88" />
         <source>Heute</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="90" />
+        <location filename="../../ui/pages/today_page.py" line="89" />
         <source>&amp;Wartenummern drucken… (markierter Einsatz)</source>
         <translation>Print &amp;queue tickets… (selected visit)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="92" />
+        <location filename="../../ui/pages/today_page.py" line="91" />
         <source>Nummerierte Karten mit Check-in-QR-Code, ohne persönliche Daten</source>
         <translation>Numbered cards with a check-in QR code, no personal data</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/today_page.py" line="94" />
+        <location filename="../../ui/pages/today_page.py" line="93" />
         <source>Demnächst (nächste %n Tage)</source>
         <translation><numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="111" />
+        <location filename="../../ui/pages/today_page.py" line="110" />
         <source>Keine Einsätze in den nächsten 14 Tagen. Die Einsätze kommen mit den Stammdaten des Impfzentrums (Austausch → Stammdaten einlesen, Strg+6).</source>
         <translation>No visits in the next 14 days. Visits come with the vaccination centre's master data (Exchange → Import master data, Ctrl+6).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="114" />
+        <location filename="../../ui/pages/today_page.py" line="113" />
         <source>Für heute ist kein Einsatz geplant.</source>
         <translation>No visit is planned for today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="118" />
+        <location filename="../../ui/pages/today_page.py" line="117" />
         <source>Einsätze konnten nicht geladen werden: %1</source>
         <translation>Visits could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="133" />
+        <location filename="../../ui/pages/today_page.py" line="132" />
         <source>Bitte zuerst einen Einsatz markieren.</source>
         <translation>Please select a visit first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="136" />
+        <location filename="../../ui/pages/today_page.py" line="135" />
         <source>Wartenummern drucken</source>
         <translation>Print queue tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="137" />
+        <location filename="../../ui/pages/today_page.py" line="136" />
         <source>Anzahl Karten:</source>
         <translation>Number of cards:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="149" />
+        <location filename="../../ui/pages/today_page.py" line="150" />
         <source>Wartenummern %1–%2 erstellt: %3</source>
         <translation>Queue tickets %1–%2 created: %3</translation>
     </message>

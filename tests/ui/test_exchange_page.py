@@ -87,3 +87,22 @@ def test_cancel_leaves_no_file(qtbot: QtBot, db: Database, actor: Actor,
     wait_done(qtbot, page)
     assert "abgebrochen" in page.status.text().lower(), page.status.text()
     assert not (tmp_path / "gross.zip").exists()
+
+
+def test_protected_export_needs_the_password(qtbot: QtBot, db: Database, actor: Actor,
+                                             world: World, tmp_path: Path) -> None:
+    from core.exchange.protect import is_encrypted_zip
+    from core.settings import set_setting
+
+    with db.session() as s:
+        set_setting(s, "export_protection", "passwort")
+    page = page_for(qtbot, db, actor)
+    page.export_sync(str(tmp_path / "ohne.zip"))
+    wait_done(qtbot, page)
+    assert "Passwort" in page.status.text() and not (tmp_path / "ohne.zip").exists()
+    page.password.setText("ein-langes-Passwort-2026")
+    page.export_sync(str(tmp_path / "mit.zip"))
+    wait_done(qtbot, page)
+    assert "Paket gespeichert" in page.status.text(), page.status.text()
+    assert is_encrypted_zip(tmp_path / "mit.zip")
+    assert page.password.echoMode() == page.password.EchoMode.Password

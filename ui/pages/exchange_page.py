@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -32,11 +33,14 @@ from core.db.engine import Database
 from core.errors import UserError
 from core.exchange.common import Cancel
 from core.exchange.conflict_log import list_conflicts
-from core.exchange.daily_report import export_daily
-from core.exchange.dim_export import export_dim
 from core.exchange.masterdata import import_masterdata
 from core.exchange.masterdata_template import write_template
-from core.exchange.sync_export import export_sync
+from core.exchange.protect import (
+    package_passwords,
+    protected_export_daily,
+    protected_export_dim,
+    protected_export_sync,
+)
 from core.exchange.sync_import import ImportFailed, import_sync
 from core.paths import data_dir
 from core.services.context import Actor
@@ -62,6 +66,11 @@ class ExchangePage(QWidget):
         self.dim_from.set_value(today.replace(day=1))
         self.dim_to.set_value(today)
         self.full_sync = QCheckBox(self.tr("vollständig (statt nur Änderungen)"), self)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("exportPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr(
+            "Passwort (mind. 12 Zeichen) – Pflicht, wenn der Exportschutz eingeschaltet ist"))
         self.buttons: dict[str, QPushButton] = {}
         exports = QGroupBox(self.tr("Export"), self)
         grid = QGridLayout(exports)
@@ -76,6 +85,8 @@ class ExchangePage(QWidget):
         grid.addLayout(span, 1, 1)
         grid.addWidget(self._button("dim", self.tr("&DIM-Export (CSV)…"),
                                     lambda: self.export_dim()), 1, 2)
+        grid.addWidget(QLabel(self.tr("Passwort:"), self), 3, 0)
+        grid.addWidget(self.password, 3, 1)
         grid.addWidget(self.full_sync, 2, 1)
         grid.addWidget(self._button("sync", self.tr("&Paket für das Impfzentrum…"),
                                     lambda: self.export_sync()), 2, 2)
@@ -183,6 +194,10 @@ class ExchangePage(QWidget):
         if isinstance(exc, ImportFailed):
             self.report.setPlainText(exc.report.text())
 
+    def secret(self) -> str | None:
+        """The typed export password (never stored); None when the field is empty."""
+        return self.password.text() or None
+
     def refresh_conflicts(self) -> None:
         with self.db.session() as s:
             self.conflicts.set_rows(list_conflicts(s, limit=500))
@@ -199,9 +214,12 @@ class ExchangePage(QWidget):
         if out is None:
             return
 
+        secret = self.secret()
+
         def job(progress: Callable[[int, str], None]) -> Any:
             with self.db.session() as s:
-                return export_daily(s, out, day=day, progress=progress, cancel=self.cancel)
+                return protected_export_daily(s, out, secret, day=day, progress=progress,
+                                              cancel=self.cancel)
 
         self._start(job, lambda r: self.tr("Tagesbericht gespeichert: %1 Impfungen → %2")
                     .replace("%1", str(r.doses)).replace("%2", str(r.path)), writes=False)
@@ -217,9 +235,12 @@ class ExchangePage(QWidget):
         if out is None:
             return
 
+        secret = self.secret()
+
         def job(progress: Callable[[int, str], None]) -> Any:
             with self.db.session() as s:
-                return export_dim(s, out, start, end, progress=progress, cancel=self.cancel)
+                return protected_export_dim(s, out, start, end, secret, progress=progress,
+                                            cancel=self.cancel)
 
         self._start(job, lambda r: self.tr("DIM-Export gespeichert: %1 Zeilen → %2")
                     .replace("%1", str(r.rows)).replace("%2", str(r.path)), writes=False)
@@ -231,10 +252,12 @@ class ExchangePage(QWidget):
         if out is None:
             return
 
+        secret = self.secret()
+
         def job(progress: Callable[[int, str], None]) -> Any:
             with self.db.session() as s:
-                return export_sync(s, self.actor, out, full=full, progress=progress,
-                                   cancel=self.cancel)
+                return protected_export_sync(s, self.actor, out, secret, full=full,
+                                             progress=progress, cancel=self.cancel)
 
         self._start(job, lambda r: self.tr("Paket gespeichert: %1 Datensätze → %2")
                     .replace("%1", str(r.rows)).replace("%2", str(r.path)), writes=True)
@@ -244,8 +267,10 @@ class ExchangePage(QWidget):
         if source is None:
             return
 
+        secret = self.secret()
+
         def job(progress: Callable[[int, str], None]) -> Any:
-            with self.db.session() as s:
+            with package_passwords([source], secret), self.db.session() as s:
                 return import_sync(s, self.actor, source, progress=progress, cancel=self.cancel)
 
         self._start(job, self._report_text, writes=True)
