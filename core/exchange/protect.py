@@ -131,7 +131,8 @@ def _scaled(progress: Progress | None) -> Progress | None:
     report = progress
 
     def scaled(percent: int, message: str) -> None:
-        report(percent * _WRITE_SHARE // 100, message)
+        if percent < 100:  # the plain export's "Fertig" is not the end: encryption follows
+            report(percent * _WRITE_SHARE // 100, message)
 
     return scaled
 

@@ -163,6 +163,18 @@ def test_cancelled_protected_export_leaves_nothing(db: Database, actor: Actor, w
     assert only_file(outdir) == []
 
 
+def test_progress_rises_to_one_final_fertig(db: Database, actor: Actor, world: World,
+                                            outdir: Path) -> None:
+    give_dose(db, actor, world)
+    seen: list[tuple[int, str]] = []
+    with db.session() as s:
+        protected_export_daily(s, outdir / "bericht.xlsx", PASSWORD, visit_id=world.visit_id,
+                               progress=lambda p, m: seen.append((p, m)))
+    percents = [p for p, _ in seen]
+    assert percents == sorted(percents) and seen[-1] == (100, "Fertig")
+    assert [m for _, m in seen].count("Fertig") == 1
+
+
 # --- DIM: CSV inside an AES-256 zip ------------------------------------------------------
 
 def test_dim_zip_opens_with_password_only(db: Database, actor: Actor, world: World,
