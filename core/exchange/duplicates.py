@@ -10,15 +10,21 @@ conflict log. "Same person" means: the same record after following person merges
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, or_, select, tuple_
+from sqlalchemy import Connection, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.db.base import new_id, utcnow
-from core.db.models import DuplicateDoseFlag, Person, Vaccination
+from core.db.models import DuplicateDoseFlag, Person
+from core.exchange.bulk import placeholder
 
 CHUNK = 1_000
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str, str]:
@@ -41,6 +47,42 @@ def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str
     return resolved
 
 
+_DOSE = ("SELECT v.id, v.date, v.product_key, v.origin, v.person_id, v.voided_at, "
+         "p.merged_into_id, p.family_norm, p.given_norm, p.birth_date "
+         "FROM vaccination v JOIN person p ON p.id = v.person_id WHERE ")
+
+
+def _in(conn: Connection, sql: str, keys: list[Any]) -> list[Any]:
+    """Driver-level ``sql`` with ``{}`` as an IN list, chunked: no compilation per chunk
+    and no result processing (values compare as stored; dates are converted on output)."""
+    mark = placeholder(conn)
+    found: list[Any] = []
+    for first in range(0, len(keys), CHUNK):
+        part = keys[first:first + CHUNK]
+        found += conn.exec_driver_sql(sql.replace("{}", ", ".join([mark] * len(part))),
+                                      tuple(part)).fetchall()
+    return found
+
+
+def _same_name_persons(conn: Connection, pairs: list[tuple[Any, Any]]) -> set[str]:
+    """Ids of persons with one of the (folded family name, birth date) ``pairs``."""
+    found: set[str] = set()
+    for first in range(0, len(pairs), CHUNK):
+        part = pairs[first:first + CHUNK]
+        if conn.dialect.name == "sqlite":
+            # SQLite scans the table for a row-value IN; joined with the pairs as a
+            # VALUES list it probes ix_person_family_norm_birth once per pair
+            sql = ("WITH k(f, b) AS (VALUES " + ", ".join(["(?, ?)"] * len(part)) + ") "
+                   "SELECT p.id FROM k JOIN person p ON p.family_norm = k.f "
+                   "AND p.birth_date = k.b")
+            found.update(row[0] for row in conn.exec_driver_sql(
+                sql, tuple(value for pair in part for value in pair)))
+        else:
+            found.update(conn.scalars(select(Person.id).where(
+                tuple_(Person.family_norm, Person.birth_date).in_(part))))
+    return found
+
+
 def flag_duplicate_doses(session: Session, user: str, package_id: str,
                          vaccination_ids: list[str]) -> int:
     """Flag new pairs among ``vaccination_ids`` and the doses already here; returns count."""
@@ -49,15 +91,11 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
     conn = session.connection()
     same_day: dict[str, Any] = {}
     wanted_ids: set[str] = set()
-    columns = (Vaccination.id, Vaccination.date, Vaccination.product_key, Vaccination.origin,
-               Vaccination.person_id, Vaccination.voided_at, Person.merged_into_id,
-               Person.family_norm, Person.given_norm, Person.birth_date)
-    merged_people = set(conn.scalars(select(Person.id).where(Person.merged_into_id.is_not(None))))
+    merged_people = {row[0] for row in conn.exec_driver_sql(
+        "SELECT id FROM person WHERE merged_into_id IS NOT NULL")}
     for start in range(0, len(vaccination_ids), CHUNK):
         part = vaccination_ids[start:start + CHUNK]
-        mine = conn.execute(select(*columns).join(Person, Person.id == Vaccination.person_id)
-                            .where(Vaccination.id.in_(part),
-                                   Vaccination.voided_at.is_(None))).all()
+        mine = _in(conn, _DOSE + "v.id IN ({}) AND v.voided_at IS NULL", part)
         if not mine:
             continue
         wanted_ids.update(row.id for row in mine)
@@ -66,21 +104,18 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
         # date (ix_person_family_norm_birth), of a merged person, or of these persons.
         persons = {row.person_id for row in mine} | {
             row.merged_into_id for row in mine if row.merged_into_id} | merged_people
-        pairs_wanted = sorted({(r.family_norm, r.birth_date) for r in mine if r.family_norm})
+        pairs_wanted = {(r.family_norm, r.birth_date) for r in mine
+                        if r.family_norm and r.birth_date is not None}
         if pairs_wanted:
-            persons.update(conn.scalars(select(Person.id).where(
-                tuple_(Person.family_norm, Person.birth_date).in_(pairs_wanted))))
+            persons.update(_same_name_persons(conn, sorted(pairs_wanted)))
         dates = {r.date for r in mine}
         products = {r.product_key for r in mine}
-        ordered = sorted(persons)
-        for first in range(0, len(ordered), CHUNK):
-            # person_id alone uses ix_vaccination_person_date; day and vaccine are checked
-            # here (a date filter in SQL lets SQLite pick the date index and scan the day)
-            for row in conn.execute(
-                    select(*columns).join(Person, Person.id == Vaccination.person_id)
-                    .where(Vaccination.person_id.in_(ordered[first:first + CHUNK]))).all():
-                if row.voided_at is None and row.date in dates and row.product_key in products:
-                    same_day[row.id] = row
+        # person_id alone uses ix_vaccination_person_date; day and vaccine are checked
+        # here (a date filter in SQL lets SQLite pick the date index and scan the day)
+        for row in _in(conn, _DOSE + "v.person_id IN ({}) AND v.voided_at IS NULL",
+                       sorted(persons)):
+            if row.date in dates and row.product_key in products:
+                same_day[row.id] = row
     if not wanted_ids:
         return 0
     resolve = resolve_persons(session, {row.person_id: row.merged_into_id
@@ -122,7 +157,7 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
     now = utcnow()
     rows_out = [{"id": new_id(), "at": now, "user": user, "package_id": package_id,
                  "vaccination_id": a.id, "other_vaccination_id": b.id,
-                 "person_id": a.person_id, "other_person_id": b.person_id, "date": a.date,
+                 "person_id": a.person_id, "other_person_id": b.person_id, "date": _date(a.date),
                  "product_key": a.product_key, "origin": a.origin, "other_origin": b.origin,
                  "status": "offen", "dose_count": size}
                 for key, (a, b, size) in sorted(pairs.items()) if key not in known]

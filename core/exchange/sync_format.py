@@ -241,8 +241,10 @@ def fingerprint(spec: EntitySpec, values: dict[str, Any]) -> str:
     tuple is stable for the types involved (str, int, bool, date, datetime, time, None)
     and much faster than formatting each value in Python.
     """
-    canon = tuple(None if v == "" else v for v in map(values.get, _HASHED[spec.name]))
-    return hashlib.sha256(repr(canon).encode("utf-8")).hexdigest()
+    canon = list(map(values.get, _HASHED[spec.name]))
+    if "" in canon:  # the same comparison per value as ``v == ""``, in C
+        canon = [None if v == "" else v for v in canon]
+    return hashlib.sha256(repr(tuple(canon)).encode("utf-8")).hexdigest()
 
 
 def differing(spec: EntitySpec, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
