@@ -21,7 +21,6 @@ unit of work rolls back and nothing is half-applied.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from core.errors import UserError
 from core.exchange.bulk import insert_rows, placeholder, update_rows
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
 from core.exchange.duplicates import flag_duplicate_doses
+from core.exchange.package_reader import PackageReader, load_package
 from core.exchange.sync_format import EntitySpec, differing, entity_specs, fingerprint, json_image
 from core.exchange.sync_package import Package, read_package
 from core.services.context import Actor
@@ -355,24 +355,16 @@ def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progres
     return report
 
 
-def _load(path: Path, cancel: Cancel | None) -> tuple[Package | None, ImportReport,
-                                                        UserError | None]:
-    report = ImportReport()
-    try:
-        return read_package(path, Steps(None, cancel), report), report, None
-    except UserError as exc:
-        return None, report, exc
-
-
 def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
                      progress: Progress | None = None,
                      cancel: Cancel | None = None) -> ImportReport:
     """Merge several packages in the caller's transaction, all or nothing, in the given
     order; returns the summed report.
 
-    While one package is merged, the next is read and verified in a background thread
-    (python-calamine parses outside the interpreter lock), and the whole batch needs one
-    commit instead of one per package – the Impfzentrum's evening run of 50 packages.
+    While one package is merged, the next is read and verified in a helper process (see
+    ``package_reader``), and the whole batch needs one commit instead of one per package – the
+    Impfzentrum's evening run of 50 packages. The first package is read here while the
+    reader process starts.
     """
     steps = Steps(progress, cancel)
     total = ImportReport()
@@ -380,14 +372,20 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
     if not paths:
         return total
     _tune(session)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-read") as pool:
-        future = pool.submit(_load, paths[0], cancel)
+    reader = PackageReader(cancel) if len(paths) > 1 else None
+    try:
+        if reader is not None:
+            reader.start(paths[1])
+        loaded = load_package(paths[0], cancel)
         for index, path in enumerate(paths):
             steps(int(100 * index / len(paths)), f"Paket {index + 1} von {len(paths)}: "
                                                  f"{path.name}")
-            package, report, error = future.result()
-            if index + 1 < len(paths):
-                future = pool.submit(_load, paths[index + 1], cancel)
+            if index > 0:
+                assert reader is not None
+                loaded = reader.take()
+                if index + 1 < len(paths):
+                    reader.start(paths[index + 1])
+            package, report, error = loaded
             if error is not None:
                 raise UserError(f"{path.name}: {error.message}") from error
             if package is not None and not report.errors:
@@ -397,5 +395,8 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
                     problem.message = f"{path.name}: {problem.message}"
                 raise ImportFailed(report)
             total.add(report)
+    finally:
+        if reader is not None:
+            reader.close()
     steps(100, "Fertig")
     return total

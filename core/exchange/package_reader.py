@@ -1,0 +1,131 @@
+"""Reading sync packages in a helper process while the hub merges (``import sync A B …``).
+
+python-calamine parses outside the interpreter lock, but turning cells into values is
+Python: in a thread that work competes with the merge for the lock, in a second process
+it runs on another core. The helper is a plain ``python -m core.exchange.package_reader``
+(not ``multiprocessing``, which would re-run the caller's main module): it reads one path
+per line on stdin and answers with a length-prefixed pickle of ``(package, report,
+error)``. The pickle only ever comes from the child this process started itself.
+
+Whenever the helper cannot be started or dies, the package is read here instead; the
+result is the same, only slower.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from core.errors import UserError
+from core.exchange.common import Cancel, ImportReport, Steps
+from core.exchange.sync_package import Package, read_package
+
+Loaded = tuple[Package | None, ImportReport, UserError | None]
+_SIZE = struct.Struct("<Q")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_package(path: Path, cancel: Cancel | None = None) -> Loaded:
+    """Read and verify ``path``: (package, report with cell errors, or the UserError)."""
+    report = ImportReport()
+    try:
+        return read_package(Path(path), Steps(None, cancel), report), report, None
+    except UserError as exc:
+        return None, report, exc
+
+
+class PackageReader:
+    """Reads the next package in the helper process; ``take`` returns it."""
+
+    def __init__(self, cancel: Cancel | None) -> None:
+        self.cancel = cancel
+        self.child: subprocess.Popen[bytes] | None = None
+        self.pending: Path | None = None
+        if getattr(sys, "frozen", False):  # sys.executable is the application itself
+            return
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+        try:
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "core.exchange.package_reader"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
+        except OSError:
+            self.child = None
+
+    def start(self, path: Path) -> None:
+        """Begin reading ``path`` (the helper works while the caller merges)."""
+        self.pending = Path(path)
+        if self.child is None:
+            return
+        try:
+            assert self.child.stdin is not None
+            self.child.stdin.write(os.fsencode(str(self.pending.resolve())) + b"\n")
+            self.child.stdin.flush()
+        except OSError:
+            self._stop()
+
+    def take(self) -> Loaded:
+        """The package begun with ``start``."""
+        path, self.pending = self.pending, None
+        assert path is not None
+        if self.child is not None:
+            try:
+                assert self.child.stdout is not None
+                head = self.child.stdout.read(_SIZE.size)
+                if len(head) == _SIZE.size:
+                    data = self.child.stdout.read(_SIZE.unpack(head)[0])
+                    result: Loaded | None = pickle.loads(data)  # our own child's answer
+                    if result is not None:
+                        return result
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass
+            self._stop()  # died or could not read it: read it here
+        return load_package(path, self.cancel)
+
+    def _stop(self) -> None:
+        child, self.child = self.child, None
+        if child is None:
+            return
+        for stream in (child.stdin, child.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+    def close(self) -> None:
+        self._stop()
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The helper's loop: a path per line in, a length-prefixed pickle out.
+
+    ``None`` is sent for an unexpected error; the caller then reads that package itself
+    and gets the real exception."""
+    for line in requests:
+        path = Path(os.fsdecode(line.rstrip(b"\n")))
+        result: Any
+        try:
+            result = load_package(path)
+        except Exception:  # the caller reads it itself and gets the real error
+            result = None
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(_SIZE.pack(len(data)) + data)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nothing else may write answers
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, out)
