@@ -57,9 +57,21 @@ def _scaled(image: Image.Image, factor: float) -> Image.Image:
     return image.resize(size, Image.Resampling.BOX if factor < 1 else Image.Resampling.NEAREST)
 
 
+def _fast(gray: Image.Image) -> Image.Image:
+    """The cheap first attempt: about ``FAST_WIDTH`` wide.
+
+    An integer factor uses ``Image.reduce`` (a 2×2 box average for 1920→960), several
+    times faster than a general resize and the same picture for zbar.
+    """
+    factor = round(gray.width / FAST_WIDTH)
+    if factor >= 2 and abs(gray.width / factor - FAST_WIDTH) <= FAST_WIDTH // 4:
+        return gray.reduce(factor)
+    return _scaled(gray, FAST_WIDTH / gray.width)
+
+
 def _attempts(gray: Image.Image) -> Iterator[Image.Image]:
     if gray.width > FAST_WIDTH:
-        yield _scaled(gray, FAST_WIDTH / gray.width)
+        yield _fast(gray)
     yield gray
     if max(gray.size) < 1600:
         yield _scaled(gray, 2.0)
