@@ -9,7 +9,7 @@ conflict log. "Same person" means: the same record after following person merges
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -95,7 +95,12 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
         "SELECT id FROM person WHERE merged_into_id IS NOT NULL")}
     for start in range(0, len(vaccination_ids), CHUNK):
         part = vaccination_ids[start:start + CHUNK]
-        mine = _in(conn, _DOSE + "v.id IN ({}) AND v.voided_at IS NULL", part)
+        # these doses together with all other doses of their persons, in one query
+        # (ix_vaccination_person_date)
+        fetched = _in(conn, _DOSE + "v.person_id IN (SELECT person_id FROM vaccination "
+                                    "WHERE id IN ({})) AND v.voided_at IS NULL", part)
+        chosen = set(part)
+        mine = [row for row in fetched if row.id in chosen]
         if not mine:
             continue
         wanted_ids.update(row.id for row in mine)
@@ -112,9 +117,11 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
         products = {r.product_key for r in mine}
         # person_id alone uses ix_vaccination_person_date; day and vaccine are checked
         # here (a date filter in SQL lets SQLite pick the date index and scan the day)
-        for row in _in(conn, _DOSE + "v.person_id IN ({}) AND v.voided_at IS NULL",
-                       sorted(persons)):
-            if row.date in dates and row.product_key in products:
+        rest = persons - {row.person_id for row in fetched}
+        for row in [*fetched, *(_in(conn, _DOSE + "v.person_id IN ({}) "
+                                          "AND v.voided_at IS NULL", sorted(rest))
+                                 if rest else [])]:
+            if row.person_id in persons and row.date in dates and row.product_key in products:
                 same_day[row.id] = row
     if not wanted_ids:
         return 0
@@ -128,12 +135,30 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
                           row.birth_date))
         return found
 
+    # A pair has two origins, so at least one dose not of the most common origin: only
+    # those doses and the ones sharing a person or name with them can be in a pair's group
+    # (and every member of such a group is among them, so the group sizes are the same).
+    rows = list(same_day.values())
+    common = Counter(row.origin for row in rows).most_common(1)[0][0]
+    others = [row for row in rows if row.origin != common]
+    if not others:
+        return 0
+    their_persons = {resolve[row.person_id] for row in others}
+    their_names = {(row.family_norm, row.given_norm, row.birth_date) for row in others
+                   if row.family_norm and row.given_norm}
+    relevant = others + [
+        row for row in rows if row.origin == common and (
+            resolve[row.person_id] in their_persons
+            or (row.family_norm, row.given_norm, row.birth_date) in their_names)]
     by_key: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for row in same_day.values():
+    for row in relevant:
         for key in match_keys(row):
             by_key[key].append(row)
+    relevant_ids = {row.id for row in relevant}
     pairs: dict[tuple[str, str], tuple[Any, Any, int]] = {}
     for wanted in wanted_ids:
+        if wanted not in relevant_ids:
+            continue
         row = same_day[wanted]
         for key in match_keys(row):
             group = by_key[key]
