@@ -10,10 +10,11 @@ the values stored are exactly those SQLAlchemy would store, on SQLite and Postgr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Date, DateTime, Table
 
 
 def placeholder(conn: Connection) -> str:
@@ -21,30 +22,60 @@ def placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
+_SQLITE_DATE = "%(year)04d-%(month)02d-%(day)02d"
+_SQLITE_DATETIME = _SQLITE_DATE + " %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+
+
+def _fast(sa_type: Any, dialect: Any, process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The same text SQLite's DATE/DATETIME bind processors produce, from ``isoformat``
+    (in C) for the plain values; anything else still goes through SQLAlchemy's."""
+    impl = sa_type.dialect_impl(dialect)
+    storage = getattr(impl, "_storage_format", None)
+    if dialect.name != "sqlite":
+        return process
+    if isinstance(impl, DateTime) and storage == _SQLITE_DATETIME:
+        def stamp(value: Any) -> Any:
+            if value.__class__ is datetime and value.tzinfo is None:
+                return value.isoformat(" ", "microseconds")
+            return process(value)
+        return stamp
+    if isinstance(impl, Date) and storage == _SQLITE_DATE:
+        def day(value: Any) -> Any:
+            return value.isoformat() if value.__class__ is date else process(value)
+        return day
+    return process
+
+
 def _processors(conn: Connection, table: Table, names: Sequence[str]
                 ) -> list[Callable[[Any], Any] | None]:
-    return [table.c[name].type._cached_bind_processor(conn.dialect) for name in names]
+    found: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        sa_type = table.c[name].type
+        process = sa_type._cached_bind_processor(conn.dialect)
+        found.append(None if process is None else _fast(sa_type, conn.dialect, process))
+    return found
 
 
 def _tuples(rows: Sequence[dict[str, Any]], names: Sequence[str],
             processors: list[Callable[[Any], Any] | None]) -> list[tuple[Any, ...]]:
-    """Rows as driver tuples; only the few columns with a bind processor are touched."""
+    """Rows as driver tuples; only the few columns with a bind processor are touched,
+    column by column."""
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
     if len(names) == 1:
         single = names[0]
         return [(row.get(single),) if not convert else (convert[0][1](row.get(single)),)
                 for row in rows]
     get = itemgetter(*names)
-    out = []
-    for row in rows:
-        try:
-            values = list(get(row))
-        except KeyError:  # a row without some columns: those are NULL
-            values = [row.get(n) for n in names]
-        for index, process in convert:
-            values[index] = process(values[index])
-        out.append(tuple(values))
-    return out
+    try:
+        out = list(map(get, rows))
+    except KeyError:  # a row without some columns: those are NULL
+        out = [tuple(row.get(n) for n in names) for row in rows]
+    if not convert or not out:
+        return out
+    columns = list(zip(*out, strict=True))
+    for index, process in convert:
+        columns[index] = tuple(map(process, columns[index]))
+    return list(zip(*columns, strict=True))
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
