@@ -23,20 +23,30 @@ from typing import IO, Any
 
 from core.errors import UserError
 from core.exchange.common import Cancel, ImportReport, Steps
+from core.exchange.sync_format import fingerprint, spec_by_name
 from core.exchange.sync_package import Package, read_package
 
-Loaded = tuple[Package | None, ImportReport, UserError | None]
+# (package, report with cell errors, error, fingerprints per entity in row order or None)
+Loaded = tuple[Package | None, ImportReport, UserError | None, dict[str, list[str]] | None]
 _SIZE = struct.Struct("<Q")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_package(path: Path, cancel: Cancel | None = None) -> Loaded:
-    """Read and verify ``path``: (package, report with cell errors, or the UserError)."""
+def load_package(path: Path, cancel: Cancel | None = None, *,
+                 fingerprints: bool = False) -> Loaded:
+    """Read and verify ``path``; with ``fingerprints`` also the merge fingerprint of every
+    row as read (the helper has time to spare; the merge then skips that work)."""
     report = ImportReport()
     try:
-        return read_package(Path(path), Steps(None, cancel), report), report, None
+        package = read_package(Path(path), Steps(None, cancel), report)
     except UserError as exc:
-        return None, report, exc
+        return None, report, exc, None
+    hashes = None
+    if fingerprints and not report.errors:
+        specs = spec_by_name()
+        hashes = {name: [fingerprint(specs[name], values) for _s, _n, values in rows]
+                  for name, rows in package.rows.items() if name in specs}
+    return package, report, None, hashes
 
 
 class PackageReader:
@@ -116,7 +126,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         path = Path(os.fsdecode(line.rstrip(b"\n")))
         result: Any
         try:
-            result = load_package(path)
+            result = load_package(path, fingerprints=True)
         except Exception:  # the caller reads it itself and gets the real error
             result = None
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

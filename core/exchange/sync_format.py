@@ -82,7 +82,9 @@ def entity_specs() -> tuple[EntitySpec, ...]:
                 if isinstance(con, UniqueConstraint)]
         keys += [(c.name,) for c in table.columns if c.unique]
         unique_keys = tuple(dict.fromkeys(keys))
-        specs.append(EntitySpec(table.name, table, columns, tuple(sorted(fks)), unique_keys))
+        # a plain str: SQLAlchemy's quoted_name costs the driver an adaptation per row
+        specs.append(EntitySpec(str(table.name), table, columns, tuple(sorted(fks)),
+                                unique_keys))
     return tuple(specs)
 
 

@@ -84,9 +84,10 @@ class Merger:
     """Applies one verified package; collects counts, conflicts and audit rows."""
 
     def __init__(self, session: Session, actor: Actor, package: Package, report: ImportReport,
-                 steps: Steps) -> None:
+                 steps: Steps, hashes: dict[str, list[str]] | None = None) -> None:
         self.s, self.actor, self.package, self.report, self.steps = (
             session, actor, package, report, steps)
+        self.hashes = hashes or {}  # fingerprints of the rows as read (package_reader)
         self.remap: dict[str, dict[str, str]] = {}
         self.audit_rows: list[dict[str, Any]] = []
         self.now = utcnow()
@@ -168,11 +169,19 @@ class Merger:
         rows = self.package.rows.get(spec.name, [])
         if not rows:
             return
-        for _, _, values in rows:
+        known = self.hashes.get(spec.name)
+        if known is not None and len(known) != len(rows):
+            known = None
+        hashes: dict[str, str] = {}  # still valid fingerprints, by id
+        for index, (_, _, values) in enumerate(rows):
+            changed = False
             for column, target in spec.foreign_keys:
                 mapping = self.remap.get(target)
                 if mapping and values.get(column) in mapping:
                     values[column] = mapping[values[column]]
+                    changed = True
+            if known is not None and not changed:
+                hashes[values["id"]] = known[index]
         incoming = {values["id"]: (sheet, number, values) for sheet, number, values in rows}
         found = self.existing_ids(spec.name, set(incoming))
         local = {row["id"]: row for row in self.fetch(spec, "id", found)} if found else {}
@@ -188,7 +197,7 @@ class Merger:
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         new_bases: dict[str, str] = {}
         for entity_id, (_sheet, _number, inc) in incoming.items():
-            ih = fingerprint(spec, inc)
+            ih = hashes.get(entity_id) or fingerprint(spec, inc)
             loc = local.get(entity_id)
             base = bases.get(entity_id)
             if loc is None:
@@ -385,11 +394,11 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
                 loaded = reader.take()
                 if index + 1 < len(paths):
                     reader.start(paths[index + 1])
-            package, report, error = loaded
+            package, report, error, hashes = loaded
             if error is not None:
                 raise UserError(f"{path.name}: {error.message}") from error
             if package is not None and not report.errors:
-                Merger(session, actor, package, report, Steps(None, cancel)).run()
+                Merger(session, actor, package, report, Steps(None, cancel), hashes).run()
             if report.errors:
                 for problem in report.errors:
                     problem.message = f"{path.name}: {problem.message}"
