@@ -21,6 +21,7 @@ unit of work rolls back and nothing is half-applied.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -335,12 +336,22 @@ class Merger:
                 f"WHERE entity = {mark} AND entity_id = {mark}", changed)
 
 
-def _tune(session: Session) -> None:
+@contextmanager
+def _tuned(session: Session) -> Iterator[None]:
+    """A 256 MB page cache (default 2 MB) while merging: the indexes of a growing hub
+    file stay in memory between packages. Durability is untouched (WAL,
+    ``synchronous=FULL``); the previous size is restored afterwards."""
     conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        # 64 MB page cache for this connection (default 2 MB): a growing hub file's
-        # indexes no longer fall out of the cache between packages.
-        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        if isinstance(before, int):
+            conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progress | None = None,
@@ -356,8 +367,8 @@ def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progres
     package = read_package(Path(path), steps, report)
     if report.errors:
         raise ImportFailed(report)
-    _tune(session)
-    Merger(session, actor, package, report, steps).run()
+    with _tuned(session):
+        Merger(session, actor, package, report, steps).run()
     if report.errors:
         raise ImportFailed(report)
     steps(100, "Fertig")
@@ -371,8 +382,8 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
     order; returns the summed report.
 
     While one package is merged, the next is read and verified in a helper process (see
-    ``package_reader``), and the whole batch needs one commit instead of one per package – the
-    Impfzentrum's evening run of 50 packages. The first package is read here while the
+    ``package_reader``), and the whole batch needs one commit instead of one per package –
+    the Impfzentrum's evening run of 50 packages. The first package is read here while the
     reader process starts.
     """
     steps = Steps(progress, cancel)
@@ -380,30 +391,30 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
     paths = [Path(p) for p in paths]
     if not paths:
         return total
-    _tune(session)
     reader = PackageReader(cancel) if len(paths) > 1 else None
     try:
-        if reader is not None:
-            reader.start(paths[1])
-        loaded = load_package(paths[0], cancel)
-        for index, path in enumerate(paths):
-            steps(int(100 * index / len(paths)), f"Paket {index + 1} von {len(paths)}: "
-                                                 f"{path.name}")
-            if index > 0:
-                assert reader is not None
-                loaded = reader.take()
-                if index + 1 < len(paths):
-                    reader.start(paths[index + 1])
-            package, report, error, hashes = loaded
-            if error is not None:
-                raise UserError(f"{path.name}: {error.message}") from error
-            if package is not None and not report.errors:
-                Merger(session, actor, package, report, Steps(None, cancel), hashes).run()
-            if report.errors:
-                for problem in report.errors:
-                    problem.message = f"{path.name}: {problem.message}"
-                raise ImportFailed(report)
-            total.add(report)
+        with _tuned(session):
+            if reader is not None:
+                reader.start(paths[1])
+            loaded = load_package(paths[0], cancel)
+            for index, path in enumerate(paths):
+                steps(int(100 * index / len(paths)), f"Paket {index + 1} von {len(paths)}: "
+                                                     f"{path.name}")
+                if index > 0:
+                    assert reader is not None
+                    loaded = reader.take()
+                    if index + 1 < len(paths):
+                        reader.start(paths[index + 1])
+                package, report, error, hashes = loaded
+                if error is not None:
+                    raise UserError(f"{path.name}: {error.message}") from error
+                if package is not None and not report.errors:
+                    Merger(session, actor, package, report, Steps(None, cancel), hashes).run()
+                if report.errors:
+                    for problem in report.errors:
+                        problem.message = f"{path.name}: {problem.message}"
+                    raise ImportFailed(report)
+                total.add(report)
     finally:
         if reader is not None:
             reader.close()
