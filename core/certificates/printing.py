@@ -20,7 +20,6 @@ from core.certificates.pdf import (
     render_certificate,
     render_measles,
 )
-from core.certificates.person_doc import evaluate_stored
 from core.db.models import (
     Certificate,
     MeaslesEvidence,
@@ -32,6 +31,7 @@ from core.db.models import (
 )
 from core.errors import ValidationError
 from core.services import records
+from core.services.person_status import person_status
 from core.settings import get_setting
 
 PRINTABLE_MEASLES = ("erfuellt", "befreit")
@@ -56,7 +56,7 @@ def certificate_sheet(session: Session, certificate: Certificate) -> Certificate
     person = session.get(Person, dose.person_id)
     next_dose, note = None, ""
     if person is not None:
-        covid = evaluate_stored(session, person, certificate.issued_at.date()).covid19
+        covid = person_status(session, person.id, certificate.issued_at.date()).covid19
         next_dose = covid.next_dose_earliest
         if next_dose is not None:
             day = f"{next_dose:%d.%m.%Y}"
@@ -101,7 +101,7 @@ def measles_sheet(session: Session, person_id: str, on: date | None = None,
     """Content of the § 20 Abs. 9 confirmation; refused unless erfuellt or befreit."""
     person = records.find_active(session, Person, person_id)
     on = on or date.today()
-    measles = evaluate_stored(session, person, on).measles
+    measles = person_status(session, person.id, on).measles
     if measles.status not in PRINTABLE_MEASLES:
         raise ValidationError(
             f"Masernnachweis nicht möglich: Status „{measles.status}“ (nötig: erfüllt oder "
