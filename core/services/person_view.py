@@ -12,9 +12,7 @@ from core.catalog.products import get_catalog
 from core.db.models import Site, Vaccination, Visit
 from core.services.person_status import person_ids
 from core.services.persons import resolve_person
-from core.services.search import PersonHit, search_persons
-
-DUPLICATE_SCORE = 85
+from core.services.search import PersonHit, likely_same
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +74,5 @@ def possible_duplicates(session: Session, person_id: str) -> list[PersonHit]:
     """Other active records that look like the same person (name + birth date)."""
     person = resolve_person(session, person_id)
     query = f"{person.family_name}, {person.given_name}"
-    hits = search_persons(session, query, birth=person.birth_date, limit=10)
-    return [h for h in hits if h.id != person.id and h.score >= DUPLICATE_SCORE
-            and h.birth_date == person.birth_date]
+    hits = likely_same(session, query, birth=person.birth_date, limit=10)
+    return [h for h in hits if h.id != person.id and h.birth_date == person.birth_date]

@@ -29,6 +29,7 @@ from core.services.names import fold, phonetic, prefix_upper_bound
 
 CANDIDATES_PER_QUERY = 200
 MIN_SCORE = 60
+DUPLICATE_SCORE = 85  # from here on a hit is shown as "probably the same person"
 FAMILY_WEIGHT = 0.6  # the family name identifies more than the given name
 SWAP_PENALTY = 5  # "Vorname Nachname" is read as well, but typed order wins ties
 _DATE_TOKEN = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{1,2}-\d{1,2}$")
@@ -207,3 +208,12 @@ def search_persons(
     ]
     hits.sort(key=lambda h: (-h.score, h.family_name, h.given_name, h.birth_date))
     return hits[:limit]
+
+
+def likely_same(
+    session: Session, text: str, birth: date | None = None, limit: int = 5
+) -> list[PersonHit]:
+    """Hits scoring as probably the same person: the duplicate warnings of registration,
+    certificate check-in, the scan page and the person page share this one threshold."""
+    return [h for h in search_persons(session, text, birth=birth, limit=limit)
+            if h.score >= DUPLICATE_SCORE]

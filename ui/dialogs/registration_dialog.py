@@ -31,13 +31,12 @@ from core.db.engine import Database
 from core.errors import UserError
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person
-from core.services.search import PersonHit, search_persons
+from core.services.search import PersonHit, likely_same
 from ui.labels import SEXES, TARGET_GROUPS, label
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.field_error import FieldErrors
 
 DRAFT_KEY = "drafts/registration"
-DUPLICATE_SCORE = 85
 
 
 class RegistrationDialog(QDialog):
@@ -178,8 +177,7 @@ class RegistrationDialog(QDialog):
             try:
                 birth = self.birth.value("Geburtsdatum") if self.birth.text().strip() else None
                 with self.db.session() as session:
-                    hits = [h for h in search_persons(session, query, birth=birth, limit=5)
-                            if h.score >= DUPLICATE_SCORE]
+                    hits = likely_same(session, query, birth=birth)
             except UserError:
                 hits = []
         self._show_duplicates(hits)

@@ -29,7 +29,7 @@ from core.errors import UserError
 from core.services.checkin import check_in_person, is_ticket, parse_ticket, visit_queue
 from core.services.context import Actor
 from core.services.field_day import dashboard
-from core.services.search import PersonHit, search_persons
+from core.services.search import PersonHit, likely_same, search_persons
 from core.services.vaccinations import list_visit_doses, undo_vaccination, void_vaccination
 from ui.dialogs.dose_dialog import DoseDialog
 from ui.dialogs.registration_dialog import RegistrationDialog
@@ -256,7 +256,7 @@ class FieldPage(QWidget):
             self.say(exc.message, True)
             return
         with self.db.session() as s:
-            hits = [h for h in search_persons(s, query, birth=birth, limit=8) if h.score >= 85]
+            hits = likely_same(s, query, birth=birth, limit=8)
         self.hits.set_rows(hits)
         if hits:
             self.hit_view.selectRow(0)

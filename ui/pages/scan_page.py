@@ -30,7 +30,7 @@ from core.db.engine import Database
 from core.errors import UserError
 from core.scanning.scan import scan_frame, scan_image_file, scan_text
 from core.services.context import Actor
-from core.services.search import search_persons
+from core.services.search import likely_same
 from ui.camera import FrameSource
 from ui.tasks import run_task
 from ui.widgets.scan_line_edit import ScanLineEdit
@@ -164,9 +164,8 @@ class ScanPage(QWidget):
             return
         data = prefill(result.payload)
         with self.db.session() as s:
-            hits = [h for h in search_persons(
-                s, f"{data.family_name}, {data.given_name}", birth=data.birth_date, limit=5)
-                if h.score >= 85] if data.family_name else []
+            hits = likely_same(s, f"{data.family_name}, {data.given_name}",
+                               birth=data.birth_date) if data.family_name else []
         for hit in hits:
             item = QListWidgetItem(f"{hit.family_name}, {hit.given_name} "
                                    f"*{hit.birth_date:%d.%m.%Y} ({hit.score} %)")
