@@ -18,13 +18,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +45,7 @@ from core.services.context import Actor
 from ui.models.conflicts_model import ConflictModel
 from ui.tasks import run_progress_task
 from ui.widgets.date_edit import DateEdit
+from ui.widgets.tables import list_view
 
 Job = Callable[[Callable[[int, str], None]], Any]
 
@@ -114,13 +113,7 @@ class ExchangePage(QWidget):
         self.report.setReadOnly(True)
         self.report.setMaximumHeight(140)
         self.conflicts = ConflictModel(self)
-        self.conflict_view = QTableView(self)
-        self.conflict_view.setObjectName("conflictView")
-        self.conflict_view.setModel(self.conflicts)
-        self.conflict_view.verticalHeader().setVisible(False)
-        self.conflict_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.conflict_view.horizontalHeader().setStretchLastSection(True)
+        self.conflict_view = list_view(self.conflicts, self, "conflictView")
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.stop_button)

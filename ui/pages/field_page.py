@@ -15,11 +15,9 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,22 +38,9 @@ from ui.models.row_model import ROW_ROLE
 from ui.pages.field_header import FieldHeader
 from ui.tasks import run_task
 from ui.widgets.scan_line_edit import ScanLineEdit
+from ui.widgets.tables import list_view
 
 SEARCH_DELAY_MS = 80
-
-
-def _table(model: object, parent: QWidget, name: str) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
 
 
 class FieldPage(QWidget):
@@ -79,12 +64,12 @@ class FieldPage(QWidget):
         self.message.setObjectName("fieldMessage")
         self.message.setWordWrap(True)
         self.hits = PersonHitModel(self)
-        self.hit_view = _table(self.hits, self, "hitView")
+        self.hit_view = list_view(self.hits, self, "hitView")
         self.hit_view.setMaximumHeight(170)
         self.queue = QueueModel(self)
-        self.queue_view = _table(self.queue, self, "queueView")
+        self.queue_view = list_view(self.queue, self, "queueView")
         self.doses = DoseModel(self)
-        self.dose_view = _table(self.doses, self, "doseView")
+        self.dose_view = list_view(self.doses, self, "doseView")
         self.new_button = QPushButton(self.tr("&Neue Person (Strg+N)"), self)
         self.vaccinate_button = QPushButton(self.tr("&Impfen (Strg+I)"), self)
         self.undo_button = QPushButton(self.tr("&Rückgängig (Strg+Z)"), self)

@@ -7,12 +7,10 @@ from datetime import date
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from core.services.persons import merge_persons
 from ui.dialogs.back_entry_dialog import BackEntryDialog
 from ui.labels import COVID_STATUSES, MEASLES_STATUSES, SOURCES, TARGET_GROUPS, label
 from ui.models.row_model import Column, RowTableModel
+from ui.widgets.tables import list_view
 
 
 class HistoryModel(RowTableModel[HistoryRow]):
@@ -71,13 +70,7 @@ class PersonPage(QWidget):
         self.measles.setObjectName("measlesStatus")
         self.measles.setWordWrap(True)
         self.history = HistoryModel(self)
-        self.history_view = QTableView(self)
-        self.history_view.setObjectName("historyView")
-        self.history_view.setModel(self.history)
-        self.history_view.verticalHeader().setVisible(False)
-        self.history_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.history_view.horizontalHeader().setStretchLastSection(True)
+        self.history_view = list_view(self.history, self, "historyView")
         self.dup_label = QLabel(self.tr("Mögliche Dubletten (gleicher Name und Geburtstag):"),
                                 self)
         self.duplicates = QListWidget(self)

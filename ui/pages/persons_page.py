@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +15,7 @@ from core.errors import UserError
 from core.services.search import PersonHit, search_persons
 from ui.models.persons_model import PersonHitModel
 from ui.tasks import run_task
+from ui.widgets.tables import list_view
 
 DEBOUNCE_MS = 120
 
@@ -35,15 +34,7 @@ class PersonsPage(QWidget):
         self.search.setObjectName("personSearch")
         self.search.setClearButtonEnabled(True)
         self.model = PersonHitModel(self)
-        self.view = QTableView(self)
-        self.view.setObjectName("personResults")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = list_view(self.model, self, "personResults")
         self.status = QLabel(self)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.search, self.view, self.status):

@@ -23,6 +23,7 @@ from core.paths import data_dir
 from core.services.visits import VisitRow, list_visits
 from ui.models.visits_model import COL_DATE, COL_SITE, ROW_ROLE, VisitTableModel
 from ui.tasks import run_task
+from ui.widgets.tables import list_view
 
 UPCOMING_DAYS = 14
 
@@ -31,16 +32,10 @@ def _table(model: VisitTableModel, parent: QWidget) -> QTableView:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(Qt.ItemDataRole.EditRole)
-    view = QTableView(parent)
-    view.setModel(proxy)
+    view = list_view(proxy, parent, "")
     view.setSortingEnabled(True)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
     header.setSectionResizeMode(COL_SITE, QHeaderView.ResizeMode.Stretch)
     view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
     return view
