@@ -314,3 +314,16 @@ def test_dose_dialog_without_usable_lot_says_so(qtbot: QtBot, window: MainWindow
     dialog.save()
     assert "Keine verwendbare Charge" in dialog.message.text()
     assert dialog.saved_dose_id is None and doses(db) == []
+
+
+def test_check_in_line_searches_as_you_type(qtbot: QtBot, window: MainWindow,
+                                            world: World) -> None:
+    page = window.field_page
+    assert page is not None
+    with qtbot.waitSignal(page.live.found, timeout=5000):
+        QtBot.keyClicks(page.scan, "Muel")  # QTest types ASCII only; "ue" finds Müller
+    assert [h.id for h in page.hits.rows()] == [world.person_id]
+    assert page.hit_view.currentIndex().row() == 0
+    page.scan.clear()
+    QtBot.keyClicks(page.scan, "IMPFTEAM-T1:")  # a scanner typing a ticket: no name search
+    assert not page.live.timer.isActive()

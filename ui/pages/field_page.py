@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,7 +36,7 @@ from ui.models.field_models import DoseModel, QueueModel
 from ui.models.persons_model import PersonHitModel
 from ui.models.row_model import ROW_ROLE
 from ui.pages.field_header import FieldHeader
-from ui.tasks import run_task
+from ui.widgets.live_search import LiveSearch
 from ui.widgets.scan_line_edit import ScanLineEdit
 from ui.widgets.tables import list_view
 
@@ -93,11 +93,10 @@ class FieldPage(QWidget):
             button.setObjectName(name)
         self._layout()
         self._actions()
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.run_search)
-        self.scan.edited.connect(lambda _t: self.search_timer.start())
+        self.live = LiveSearch(db, SEARCH_DELAY_MS, 8, self)
+        self.live.found.connect(self._show_hits)
+        self.live.failed.connect(lambda _exc: self.hits.set_rows([]))
+        self.scan.edited.connect(self._typed)
         self.scan.submitted.connect(self.submit)
         self.hit_view.activated.connect(lambda index: self.check_in(
             self.hits.data(index, ROW_ROLE).id))
@@ -176,30 +175,23 @@ class FieldPage(QWidget):
 
     # -- check-in --------------------------------------------------------------------
     def run_search(self) -> None:
-        text = self.scan.text()
+        self.live.run(self.scan.text())
+
+    def _typed(self, text: str) -> None:
         if is_ticket(text) or text.strip().upper().startswith("HC1:"):
-            return
+            self.live.stop()  # a scanner is typing a code, not a name
+        else:
+            self.live.schedule(text)
 
-        def find() -> list[PersonHit]:
-            with self.db.session() as s:
-                return search_persons(s, text, limit=8)
-
-        def show(hits: list[PersonHit]) -> None:
-            if text == self.scan.text():
-                self.hits.set_rows(hits)
-                if hits:
-                    self.hit_view.selectRow(0)
-
-        def failed(exc: Exception) -> None:
-            if text == self.scan.text():
-                self.hits.set_rows([])
-
-        run_task(find, show, failed)
+    def _show_hits(self, hits: list[PersonHit]) -> None:
+        self.hits.set_rows(hits)
+        if hits:
+            self.hit_view.selectRow(0)
 
     def submit(self, text: str) -> None:
         """Enter in the scan line: a ticket, a certificate, or pick the best search hit."""
         value = text.strip()
-        self.search_timer.stop()
+        self.live.stop()
         try:
             if is_ticket(value):
                 ticket = parse_ticket(value)

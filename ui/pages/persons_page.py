@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
 
 from core.db.engine import Database
 from core.errors import UserError
-from core.services.search import PersonHit, search_persons
+from core.services.search import PersonHit
 from ui.models.persons_model import PersonHitModel
-from ui.tasks import run_task
+from ui.widgets.live_search import LiveSearch
 from ui.widgets.tables import list_view
 
 DEBOUNCE_MS = 120
@@ -27,7 +27,6 @@ class PersonsPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self._generation = 0
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         self.search = QLineEdit(self)
@@ -39,11 +38,10 @@ class PersonsPage(QWidget):
         layout = QVBoxLayout(self)
         for widget in (self.title, self.search, self.view, self.status):
             layout.addWidget(widget)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.live = LiveSearch(db, DEBOUNCE_MS, 50, self)
+        self.live.found.connect(self._show)
+        self.live.failed.connect(self._failed)
+        self.search.textChanged.connect(self.live.schedule)
         self.search.returnPressed.connect(self.run_search)
         self.view.activated.connect(
             lambda index: self.person_activated.emit(self.model.row_at(index.row()).id))
@@ -60,20 +58,9 @@ class PersonsPage(QWidget):
         self.search.selectAll()
 
     def run_search(self) -> None:
-        text = self.search.text()
-        self._generation += 1
-        generation = self._generation
+        self.live.run(self.search.text())
 
-        def find() -> list[PersonHit]:
-            with self.db.session() as session:
-                return search_persons(session, text, limit=50)
-
-        run_task(find, lambda hits: self._show(generation, hits),
-                 lambda exc: self._failed(generation, exc))
-
-    def _show(self, generation: int, hits: list[PersonHit]) -> None:
-        if generation != self._generation:
-            return  # an older keystroke's answer arrived late
+    def _show(self, hits: list[PersonHit]) -> None:
         self.model.set_rows(hits)
         if self.search.text().strip() and not hits:
             self.status.setText(self.tr("Keine Treffer. Person neu aufnehmen?"))
@@ -81,9 +68,7 @@ class PersonsPage(QWidget):
             self.status.setText(self.tr("%n Treffer", "", len(hits)))
         self.results_shown.emit(len(hits))
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: Exception) -> None:
         self.model.set_rows([])
         message = exc.message if isinstance(exc, UserError) else str(exc)
         self.status.setText(message)
