@@ -5,13 +5,19 @@ a dose on the same day, e.g. when a person visits two sites. The merge keeps bot
 records – deleting one is a medical decision – but flags the pair for review in the
 conflict log. "Same person" means: the same record after following person merges
 (``merged_into_id``), or the same folded family and given name plus birth date.
+
+The merge hands over what it has just written (``Written``): those doses and persons are
+taken as they are instead of being read back, and the doses of a person created by this
+package are all among them, so only persons known before are looked up.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -24,7 +30,33 @@ CHUNK = 1_000
 
 
 def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return value if value.__class__ is date else date.fromisoformat(str(value))
+
+
+Day = date  # the field ``Dose.date`` hides the class name inside the class body
+
+
+class Dose(NamedTuple):
+    """What the check needs of a dose and its person."""
+
+    id: str
+    date: Day
+    product_key: str
+    origin: str
+    person_id: str
+    merged_into_id: str | None
+    family_norm: str | None
+    given_norm: str | None
+    birth_date: Day | None
+
+
+@dataclass
+class Written:
+    """Rows the merge created or updated (values as stored), by entity and id."""
+
+    doses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    persons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_persons: set[str] = field(default_factory=set)  # created by this package
 
 
 def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str, str]:
@@ -47,21 +79,28 @@ def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str
     return resolved
 
 
-_DOSE = ("SELECT v.id, v.date, v.product_key, v.origin, v.person_id, v.voided_at, "
+_DOSE = ("SELECT v.id, v.date, v.product_key, v.origin, v.person_id, "
          "p.merged_into_id, p.family_norm, p.given_norm, p.birth_date "
          "FROM vaccination v JOIN person p ON p.id = v.person_id WHERE ")
+_PERSON = ("SELECT id, merged_into_id, family_norm, given_norm, birth_date FROM person "
+           "WHERE id IN ({})")
 
 
-def _in(conn: Connection, sql: str, keys: list[Any]) -> list[Any]:
+def _in(conn: Connection, sql: str, keys: Iterable[Any]) -> list[Any]:
     """Driver-level ``sql`` with ``{}`` as an IN list, chunked: no compilation per chunk
-    and no result processing (values compare as stored; dates are converted on output)."""
-    mark = placeholder(conn)
+    and no result processing (values compare as stored; dates are converted here)."""
+    mark, ordered = placeholder(conn), sorted(set(keys))
     found: list[Any] = []
-    for first in range(0, len(keys), CHUNK):
-        part = keys[first:first + CHUNK]
+    for first in range(0, len(ordered), CHUNK):
+        part = ordered[first:first + CHUNK]
         found += conn.exec_driver_sql(sql.replace("{}", ", ".join([mark] * len(part))),
                                       tuple(part)).fetchall()
     return found
+
+
+def _stored(rows: Iterable[Any]) -> list[Dose]:
+    return [Dose(r[0], _date(r[1]), r[2], r[3], r[4], r[5], r[6], r[7],
+                 None if r[8] is None else _date(r[8])) for r in rows]
 
 
 def _same_name_persons(conn: Connection, pairs: list[tuple[Any, Any]]) -> set[str]:
@@ -76,59 +115,83 @@ def _same_name_persons(conn: Connection, pairs: list[tuple[Any, Any]]) -> set[st
                    "SELECT p.id FROM k JOIN person p ON p.family_norm = k.f "
                    "AND p.birth_date = k.b")
             found.update(row[0] for row in conn.exec_driver_sql(
-                sql, tuple(value for pair in part for value in pair)))
+                sql, tuple(value.isoformat() if isinstance(value, date) else value
+                           for pair in part for value in pair)).fetchall())
         else:
             found.update(conn.scalars(select(Person.id).where(
                 tuple_(Person.family_norm, Person.birth_date).in_(part))))
     return found
 
 
+def _package_doses(conn: Connection, ids: list[str], written: Written
+                   ) -> tuple[list[Dose], list[Dose], set[str]]:
+    """The package's live doses, other stored doses of their persons, and the persons
+    whose every dose is among these two lists."""
+    persons = dict(written.persons)
+    doses = [written.doses[i] for i in ids if i in written.doses]
+    doses = [v for v in doses if v.get("voided_at") is None]
+    missing = {v["person_id"] for v in doses} - persons.keys()
+    for row in _in(conn, _PERSON, missing) if missing else []:
+        persons[row[0]] = {"merged_into_id": row[1], "family_norm": row[2],
+                           "given_norm": row[3], "birth_date": row[4]}
+    mine = []
+    for v in doses:
+        p = persons[v["person_id"]]
+        birth = p["birth_date"]
+        mine.append(Dose(v["id"], _date(v["date"]), v["product_key"], v["origin"],
+                         v["person_id"], p["merged_into_id"], p["family_norm"],
+                         p["given_norm"], None if birth is None else _date(birth)))
+    # doses not written now (unchanged, or a conflict we won): as stored, with all other
+    # doses of their persons (ix_vaccination_person_date)
+    rest = [i for i in ids if i not in written.doses]
+    fetched = _stored(_in(conn, _DOSE + "v.person_id IN (SELECT person_id FROM vaccination "
+                                        "WHERE id IN ({})) AND v.voided_at IS NULL", rest)
+                      ) if rest else []
+    chosen = set(rest)
+    mine += [d for d in fetched if d.id in chosen]
+    return mine, fetched, {d.person_id for d in fetched} | written.new_persons
+
+
 def flag_duplicate_doses(session: Session, user: str, package_id: str,
-                         vaccination_ids: list[str]) -> int:
+                         vaccination_ids: list[str], written: Written | None = None) -> int:
     """Flag new pairs among ``vaccination_ids`` and the doses already here; returns count."""
     if not vaccination_ids:
         return 0
     conn = session.connection()
-    same_day: dict[str, Any] = {}
-    wanted_ids: set[str] = set()
-    merged_people = {row[0] for row in conn.exec_driver_sql(
-        "SELECT id FROM person WHERE merged_into_id IS NOT NULL")}
-    for start in range(0, len(vaccination_ids), CHUNK):
-        part = vaccination_ids[start:start + CHUNK]
-        # these doses together with all other doses of their persons, in one query
-        # (ix_vaccination_person_date)
-        fetched = _in(conn, _DOSE + "v.person_id IN (SELECT person_id FROM vaccination "
-                                    "WHERE id IN ({})) AND v.voided_at IS NULL", part)
-        chosen = set(part)
-        mine = [row for row in fetched if row.id in chosen]
-        if not mine:
-            continue
-        wanted_ids.update(row.id for row in mine)
-        same_day.update((row.id, row) for row in mine)
-        # Other doses that can match: of a person with the same folded name and birth
-        # date (ix_person_family_norm_birth), of a merged person, or of these persons.
-        persons = {row.person_id for row in mine} | {
-            row.merged_into_id for row in mine if row.merged_into_id} | merged_people
-        pairs_wanted = {(r.family_norm, r.birth_date) for r in mine
-                        if r.family_norm and r.birth_date is not None}
-        if pairs_wanted:
-            persons.update(_same_name_persons(conn, sorted(pairs_wanted)))
-        dates = {r.date for r in mine}
-        products = {r.product_key for r in mine}
-        # person_id alone uses ix_vaccination_person_date; day and vaccine are checked
-        # here (a date filter in SQL lets SQLite pick the date index and scan the day)
-        rest = persons - {row.person_id for row in fetched}
-        for row in [*fetched, *(_in(conn, _DOSE + "v.person_id IN ({}) "
-                                          "AND v.voided_at IS NULL", sorted(rest))
-                                 if rest else [])]:
-            if row.person_id in persons and row.date in dates and row.product_key in products:
-                same_day[row.id] = row
-    if not wanted_ids:
+    mine, fetched, complete = _package_doses(conn, vaccination_ids, written or Written())
+    if not mine:
         return 0
-    resolve = resolve_persons(session, {row.person_id: row.merged_into_id
-                                        for row in same_day.values()})
+    wanted_ids = {d.id for d in mine}
+    same_day: dict[str, Dose] = {d.id: d for d in mine}
+    # Other doses that can match: of a person with the same folded name and birth date
+    # (ix_person_family_norm_birth), of a merged person, or of these persons.
+    merged_people = {row[0] for row in conn.exec_driver_sql(
+        "SELECT id FROM person WHERE merged_into_id IS NOT NULL").fetchall()}
+    persons = {d.person_id for d in mine} | {
+        d.merged_into_id for d in mine if d.merged_into_id} | merged_people
+    pairs_wanted = {(d.family_norm, d.birth_date) for d in mine
+                    if d.family_norm and d.birth_date is not None}
+    if pairs_wanted:
+        persons.update(_same_name_persons(conn, sorted(pairs_wanted)))
+    dates = {d.date for d in mine}
+    products = {d.product_key for d in mine}
+    # person_id alone uses ix_vaccination_person_date; day and vaccine are checked here
+    # (a date filter in SQL lets SQLite pick the date index and scan the day)
+    rest = persons - complete
+    for d in [*fetched, *(_stored(_in(conn, _DOSE + "v.person_id IN ({}) "
+                                            "AND v.voided_at IS NULL", rest))
+                          if rest else [])]:
+        if d.person_id in persons and d.date in dates and d.product_key in products:
+            same_day.setdefault(d.id, d)
+    return _flag_pairs(session, user, package_id, wanted_ids, same_day)
 
-    def match_keys(row: Any) -> list[tuple[Any, ...]]:
+
+def _flag_pairs(session: Session, user: str, package_id: str, wanted_ids: set[str],
+                same_day: dict[str, Dose]) -> int:
+    resolve = resolve_persons(session, {d.person_id: d.merged_into_id
+                                        for d in same_day.values()})
+
+    def match_keys(row: Dose) -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = [(row.date, row.product_key, resolve[row.person_id])]
         if row.family_norm and row.given_norm:
             found.append((row.date, row.product_key, row.family_norm, row.given_norm,
@@ -150,12 +213,12 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
         row for row in rows if row.origin == common and (
             resolve[row.person_id] in their_persons
             or (row.family_norm, row.given_norm, row.birth_date) in their_names)]
-    by_key: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    by_key: dict[tuple[Any, ...], list[Dose]] = defaultdict(list)
     for row in relevant:
         for key in match_keys(row):
             by_key[key].append(row)
     relevant_ids = {row.id for row in relevant}
-    pairs: dict[tuple[str, str], tuple[Any, Any, int]] = {}
+    pairs: dict[tuple[str, str], tuple[Dose, Dose, int]] = {}
     for wanted in wanted_ids:
         if wanted not in relevant_ids:
             continue
@@ -182,7 +245,7 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
     now = utcnow()
     rows_out = [{"id": new_id(), "at": now, "user": user, "package_id": package_id,
                  "vaccination_id": a.id, "other_vaccination_id": b.id,
-                 "person_id": a.person_id, "other_person_id": b.person_id, "date": _date(a.date),
+                 "person_id": a.person_id, "other_person_id": b.person_id, "date": a.date,
                  "product_key": a.product_key, "origin": a.origin, "other_origin": b.origin,
                  "status": "offen", "dose_count": size}
                 for key, (a, b, size) in sorted(pairs.items()) if key not in known]

@@ -35,7 +35,7 @@ from core.db.versioning import next_versions
 from core.errors import UserError
 from core.exchange.bulk import insert_rows, placeholder, update_rows
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
-from core.exchange.duplicates import flag_duplicate_doses
+from core.exchange.duplicates import Written, flag_duplicate_doses
 from core.exchange.package_reader import PackageReader, load_package
 from core.exchange.sync_format import EntitySpec, differing, entity_specs, fingerprint, json_image
 from core.exchange.sync_package import Package, read_package
@@ -95,6 +95,7 @@ class Merger:
         # ids known to exist in each table: every record of an entity already merged from
         # this package (created or found), so foreign keys to them need no query
         self.present: dict[str, set[str]] = {}
+        self.written = Written()  # persons and doses as written, for the duplicate check
 
     # -- queries ---------------------------------------------------------------------
     def fetch(self, spec: EntitySpec, column: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
@@ -134,7 +135,8 @@ class Merger:
                 self.steps(40 + int(50 * (index + 1) / len(specs)), f"{spec.name} übernommen")
             self.report.duplicates = flag_duplicate_doses(
                 self.s, self.actor.user, self.package.package_id,
-                [v["id"] for _, _, v in self.package.rows.get("vaccination", [])])
+                [v["id"] for _, _, v in self.package.rows.get("vaccination", [])],
+                self.written)
             self.steps(95, "Protokoll schreiben")
             self.write_log()
         except IntegrityError as exc:
@@ -302,6 +304,7 @@ class Merger:
                 deferred.append({"id": row["id"], **{c: row[c] for c in self_refs}})
                 row.update({c: None for c in self_refs})
             rows.append(row)
+        self.remember(spec.name, creates, [inc for inc, _loc in updates])
         conn = self.s.connection()
         if rows:
             insert_rows(conn, table, rows)
@@ -321,6 +324,14 @@ class Merger:
         self.audit_rows += [{**base, "id": new_id(), "action": "sync.update",
                              "entity_id": inc["id"], "before": json_image(loc),
                              "after": json_image(inc)} for inc, loc in updates]
+
+    def remember(self, entity: str, created: list[dict[str, Any]],
+                 updated: list[dict[str, Any]]) -> None:
+        if entity == "vaccination":
+            self.written.doses.update((v["id"], v) for v in (*created, *updated))
+        elif entity == "person":
+            self.written.persons.update((v["id"], v) for v in (*created, *updated))
+            self.written.new_persons.update(v["id"] for v in created)
 
     def save_bases(self, spec: EntitySpec, new_bases: dict[str, str],
                    bases: dict[str, str]) -> None:

@@ -209,3 +209,57 @@ def test_different_day_or_vaccine_is_not_flagged(team_a: Database, team_b: Datab
     assert merge(hub, export(team_b, tmp_path / "b.zip"))["ok"]
     with hub.session() as s:
         assert s.scalars(select(DuplicateDoseFlag)).all() == []
+
+
+def _dose_of(db: Database, person_id: str, dose: dict, *, voided: bool = False) -> str:
+    """Another dose of the stored ``person_id`` like ``dose`` (a delta for the next package)."""
+    with db.session() as s:
+        actor = Actor.for_session(s, "leitung")
+        v = Vaccination(person_id=person_id, date=dose["date"], product_key=dose["product_key"],
+                        lot_number=dose["lot_number"], disease=dose["disease"],
+                        dose_number=dose["dose_number"] + 1, series_total=dose["series_total"],
+                        source="nachtrag_impfpass", created_by="leitung", origin=actor.origin)
+        s.add(v)
+        s.flush()
+        if voided:
+            void(s, actor, v, "falsch erfasst")
+        return v.id
+
+
+def test_delta_dose_of_a_known_person_is_checked_against_other_teams(
+        team_a: Database, team_b: Database, hub: Database, tmp_path: Path) -> None:
+    """The person arrived in an earlier package: the check looks it up on the hub."""
+    from datetime import timedelta
+    dose = next(iter(table_rows(team_a, "vaccination").values()))
+    person = table_rows(team_a, "person")[dose["person_id"]]
+    later = {**dose, "date": dose["date"] + timedelta(days=30)}
+    merge(hub, export(team_a, tmp_path / "a1.zip"))
+    other_id = _same_person_dose_in(team_b, person, later)
+    merge(hub, export(team_b, tmp_path / "b.zip"))
+    new_id = _dose_of(team_a, dose["person_id"], later)
+    voided_id = _dose_of(team_a, dose["person_id"], {**later, "dose_number": 5}, voided=True)
+    report = merge(hub, export(team_a, tmp_path / "a2.zip"))
+    assert report["created"] == {"vaccination": 2}
+    with hub.session() as s:
+        flag = s.scalars(select(DuplicateDoseFlag)).one()
+        assert {flag.vaccination_id, flag.other_vaccination_id} == {new_id, other_id}
+        assert voided_id not in {flag.vaccination_id, flag.other_vaccination_id}
+
+
+def test_dose_of_a_person_merged_on_the_hub_is_flagged(
+        team_a: Database, team_b: Database, hub: Database, tmp_path: Path) -> None:
+    """Team B's record has another name, but the hub merged it into team A's person."""
+    dose = next(iter(table_rows(team_a, "vaccination").values()))
+    merge(hub, export(team_a, tmp_path / "a.zip"))
+    with team_b.session() as s:
+        other = create_person(s, Actor.for_session(s, "leitung"),
+                              PersonInput("Andersname", "Zoe", date(1970, 7, 7), "w")).id
+    merge(hub, export(team_b, tmp_path / "b1.zip"))
+    with hub.session() as s:
+        merge_persons(s, Actor.for_session(s, "iz.admin"), other, dose["person_id"])
+    other_dose = _dose_of(team_b, other, dose)
+    report = merge(hub, export(team_b, tmp_path / "b2.zip"))
+    assert report["ok"]
+    with hub.session() as s:
+        flag = s.scalars(select(DuplicateDoseFlag)).one()
+        assert {flag.vaccination_id, flag.other_vaccination_id} == {dose["id"], other_dose}
