@@ -14,7 +14,8 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table
+from sqlalchemy import Connection, Date, DateTime, Dialect, Table
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 
 def placeholder(conn: Connection) -> str:
@@ -46,13 +47,13 @@ def _fast(sa_type: Any, dialect: Any, process: Callable[[Any], Any]) -> Callable
     return process
 
 
-def _processors(conn: Connection, table: Table, names: Sequence[str]
+def bind_processors(dialect: Dialect, table: Table, names: Sequence[str]
                 ) -> list[Callable[[Any], Any] | None]:
     found: list[Callable[[Any], Any] | None] = []
     for name in names:
         sa_type = table.c[name].type
-        process = sa_type._cached_bind_processor(conn.dialect)
-        found.append(None if process is None else _fast(sa_type, conn.dialect, process))
+        process = sa_type._cached_bind_processor(dialect)
+        found.append(None if process is None else _fast(sa_type, dialect, process))
     return found
 
 
@@ -78,23 +79,34 @@ def _tuples(rows: Sequence[dict[str, Any]], names: Sequence[str],
     return list(zip(*columns, strict=True))
 
 
+SQLITE = SQLiteDialect_pysqlite()  # for tuples built without a connection (sync_rows)
+
+
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT every row (all columns of ``table``; missing keys become NULL).
+    """INSERT every row (all columns of ``table``; missing keys become NULL)."""
+    if not rows:
+        return
+    names = [c.name for c in table.columns]
+    insert_tuples(conn, table, _tuples(rows, names, bind_processors(conn.dialect, table, names)))
+
+
+def insert_tuples(conn: Connection, table: Table, tuples: list[tuple[Any, ...]]) -> None:
+    """INSERT driver tuples (all columns in table order).
 
     Rows go in primary-key order: random UUIDs inserted in order touch each B-tree page
     of the key index once instead of jumping around the file.
     """
-    if not rows:
+    if not tuples:
         return
-    key = table.primary_key.columns.keys()
-    if key:
-        rows = sorted(rows, key=itemgetter(*key))
     names = [c.name for c in table.columns]
+    key = [names.index(c.name) for c in table.primary_key.columns]
+    if key:
+        tuples = sorted(tuples, key=itemgetter(*key))
     quote = conn.dialect.identifier_preparer.quote
     mark = placeholder(conn)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join([mark] * len(names))})")
-    conn.exec_driver_sql(sql, _tuples(rows, names, _processors(conn, table, names)))
+    conn.exec_driver_sql(sql, tuples)
 
 
 def update_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
@@ -107,4 +119,5 @@ def update_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
     sql = (f"UPDATE {quote(table.name)} SET "
            f"{', '.join(f'{quote(n)} = {mark}' for n in names)} WHERE {quote(key)} = {mark}")
     columns = [*names, key]
-    conn.exec_driver_sql(sql, _tuples(rows, columns, _processors(conn, table, columns)))
+    conn.exec_driver_sql(sql, _tuples(rows, columns,
+                                      bind_processors(conn.dialect, table, columns)))

@@ -4,8 +4,9 @@ python-calamine parses outside the interpreter lock, but turning cells into valu
 Python: in a thread that work competes with the merge for the lock, in a second process
 it runs on another core. The helper is a plain ``python -m core.exchange.package_reader``
 (not ``multiprocessing``, which would re-run the caller's main module): it reads one path
-per line on stdin and answers with a length-prefixed pickle of ``(package, report,
-error)``. The pickle only ever comes from the child this process started itself.
+per line on stdin and answers with a length-prefixed pickle of a ``Loaded``: plain
+text and numbers, cheap to send (see ``sync_rows``). The pickle only ever comes from the
+child this process started itself.
 
 Whenever the helper cannot be started or dies, the package is read here instead; the
 result is the same, only slower.
@@ -18,35 +19,36 @@ import pickle
 import struct
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from core.errors import UserError
 from core.exchange.common import Cancel, ImportReport, Steps
-from core.exchange.sync_format import fingerprint, spec_by_name
 from core.exchange.sync_package import Package, read_package
 
-# (package, report with cell errors, error, fingerprints per entity in row order or None)
-Loaded = tuple[Package | None, ImportReport, UserError | None, dict[str, list[str]] | None]
+
+@dataclass(slots=True)
+class Loaded:
+    """A package as read (rows already fingerprinted and as INSERT tuples), or why it
+    could not be read."""
+
+    package: Package | None
+    report: ImportReport
+    error: UserError | None = None
+
+
 _SIZE = struct.Struct("<Q")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_package(path: Path, cancel: Cancel | None = None, *,
-                 fingerprints: bool = False) -> Loaded:
-    """Read and verify ``path``; with ``fingerprints`` also the merge fingerprint of every
-    row as read (the helper has time to spare; the merge then skips that work)."""
+def load_package(path: Path, cancel: Cancel | None = None) -> Loaded:
+    """Read and verify ``path``; a ``UserError`` is returned, not raised."""
     report = ImportReport()
     try:
-        package = read_package(Path(path), Steps(None, cancel), report)
+        return Loaded(read_package(Path(path), Steps(None, cancel), report), report)
     except UserError as exc:
-        return None, report, exc, None
-    hashes = None
-    if fingerprints and not report.errors:
-        specs = spec_by_name()
-        hashes = {name: [fingerprint(specs[name], values) for _s, _n, values in rows]
-                  for name, rows in package.rows.items() if name in specs}
-    return package, report, None, hashes
+        return Loaded(None, report, exc)
 
 
 class PackageReader:
@@ -92,7 +94,7 @@ class PackageReader:
                     result: Loaded | None = pickle.loads(data)  # our own child's answer
                     if result is not None:
                         return result
-            except (OSError, EOFError, pickle.UnpicklingError):
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
                 pass
             self._stop()  # died or could not read it: read it here
         return load_package(path, self.cancel)
@@ -126,7 +128,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         path = Path(os.fsdecode(line.rstrip(b"\n")))
         result: Any
         try:
-            result = load_package(path, fingerprints=True)
+            result = load_package(path)
         except Exception:  # the caller reads it itself and gets the real error
             result = None
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -138,4 +140,8 @@ if __name__ == "__main__":
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nothing else may write answers
     sys.stdout = sys.stderr
-    serve(sys.stdin.buffer, out)
+    # through the module's real name, so the answers unpickle as its ``Loaded``, not as
+    # ``__main__.Loaded``
+    from core.exchange import package_reader
+
+    package_reader.serve(sys.stdin.buffer, out)

@@ -10,7 +10,7 @@ booleans, dates/times as ISO text (Excel dates lose microseconds and time zones)
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -243,7 +243,21 @@ def fingerprint(spec: EntitySpec, values: dict[str, Any]) -> str:
     tuple is stable for the types involved (str, int, bool, date, datetime, time, None)
     and much faster than formatting each value in Python.
     """
-    canon = list(map(values.get, _HASHED[spec.name]))
+    return _digest(list(map(values.get, _HASHED[spec.name])))
+
+
+def fingerprint_row(spec: EntitySpec, values: Sequence[Any]) -> str:
+    """``fingerprint`` of typed values given as a sequence in column order."""
+    return _digest([values[i] for i in _hashed_positions(spec.name)])
+
+
+@cache
+def _hashed_positions(entity: str) -> tuple[int, ...]:
+    names = spec_by_name()[entity].column_names
+    return tuple(names.index(name) for name in _HASHED[entity])
+
+
+def _digest(canon: list[Any]) -> str:
     if "" in canon:  # the same comparison per value as ``v == ""``, in C
         canon = [None if v == "" else v for v in canon]
     return hashlib.sha256(repr(tuple(canon)).encode("utf-8")).hexdigest()

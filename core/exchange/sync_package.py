@@ -28,7 +28,9 @@ from core.exchange.sync_format import (
     MIN_FORMAT_VERSION,
     cell_reader,
     entity_specs,
+    fingerprint_row,
 )
+from core.exchange.sync_rows import EntityRows, to_sqlite
 from core.exchange.xlsx_read import open_workbook, sheet_rows
 
 WHAT = "Synchronisationspaket"
@@ -41,7 +43,7 @@ class Package:
 
     manifest: dict[str, Any]
     data_sha256: str
-    rows: dict[str, list[tuple[str, int, dict[str, Any]]]] = field(default_factory=dict)
+    rows: dict[str, EntityRows] = field(default_factory=dict)
 
     @property
     def package_id(self) -> str:
@@ -136,7 +138,7 @@ def read_package(path: Path, steps: Steps, report: ImportReport) -> Package:
         if missing or spec.name not in counts:
             raise UserError(f"{WHAT}: Das Blatt „{missing[0] if missing else spec.name}“ "
                             "fehlt in data.xlsx.")
-        rows = package.rows.setdefault(spec.name, [])
+        rows = package.rows.setdefault(spec.name, EntityRows())
         for name in names:
             _read_sheet(workbook, name, spec, rows, report)
         if len(rows) != int(counts[spec.name]):
@@ -146,8 +148,10 @@ def read_package(path: Path, steps: Steps, report: ImportReport) -> Package:
     return package
 
 
-def _read_sheet(workbook: Any, name: str, spec: Any, rows: list[tuple[str, int, dict[str, Any]]],
+def _read_sheet(workbook: Any, name: str, spec: Any, rows: EntityRows,
                 report: ImportReport) -> None:
+    """Append the sheet's rows: each cell checked and converted to its Python value, the
+    row fingerprinted and kept as its SQLite tuple (see ``sync_rows``)."""
     iterator = sheet_rows(workbook, name)
     header_row = next(iterator, None)
     header = [str(h).strip() for h in header_row[1]] if header_row else []
@@ -156,12 +160,17 @@ def _read_sheet(workbook: Any, name: str, spec: Any, rows: list[tuple[str, int, 
     if missing:
         raise UserError(f"{WHAT}: Im Blatt „{name}“ fehlen die Spalten {', '.join(missing)}.")
     positions = [(c.name, index[c.name], cell_reader(c)) for c in spec.columns]
+    to_tuple = to_sqlite(spec.name)
     for number, cells in iterator:
-        values: dict[str, Any] = {}
-        width = len(cells)
+        values: list[Any] = []
+        width, fine = len(cells), True
         for column, pos, read in positions:
             try:
-                values[column] = read(cells[pos] if pos < width else "")
+                values.append(read(cells[pos] if pos < width else ""))
             except ValueError as exc:
                 report.error(str(exc), name, number, column)
-        rows.append((name, number, values))
+                values.append(None)
+                fine = False
+        rows.where.append((name, number))
+        rows.hashes.append(fingerprint_row(spec, values) if fine else "")
+        rows.tuples.append(to_tuple(values) if fine else tuple(values))

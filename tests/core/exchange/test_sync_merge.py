@@ -18,7 +18,8 @@ from core.db.models import (
     Vaccination,
 )
 from core.exchange.sync_export import export_sync
-from core.exchange.sync_import import decide, import_sync
+from core.exchange.sync_import import import_sync
+from core.exchange.sync_merge import decide
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, merge_persons
 from core.services.records import void
