@@ -99,7 +99,7 @@ class Merger:
     def fetch(self, spec: EntitySpec, column: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
         """Whole rows (Python values, as SQLAlchemy reads them) whose ``column`` is in keys."""
         table, found, conn = spec.table, [], self.s.connection()
-        for part in chunks(sorted(set(keys), key=str)):
+        for part in chunks(list(set(keys))):
             result = conn.execute(select(*table.c).where(table.c[column].in_(part)))
             found += [dict(row) for row in result.mappings()]
         return found
@@ -108,10 +108,11 @@ class Merger:
         """Driver-level ``sql`` with ``{}`` replaced by an IN list, once per chunk of keys.
 
         Existence checks need no result processing and no SQL compilation per chunk; the
-        keys are text (UUIDs, lot numbers, logins), stored as they are sent."""
+        keys are text (UUIDs, lot numbers, logins), stored as they are sent. (Their order
+        does not matter: SQLite sorts an IN list itself.)"""
         conn, mark = self.s.connection(), placeholder(self.s.connection())
         found: list[Any] = []
-        for part in chunks(sorted(set(keys), key=str)):
+        for part in chunks(list(set(keys))):
             statement = sql.replace("{}", ", ".join([mark] * len(part)))
             found += conn.exec_driver_sql(statement, (*params, *part)).fetchall()
         return found
@@ -219,11 +220,18 @@ class Merger:
         """A record created independently on two devices with the same unique key (same
         lot number, same login, same team member) is the same record: use our UUID."""
         spec = batch.spec
+        kinds = {c.name: c.kind for c in spec.columns}
         for key in spec.natural_keys:
-            pending = [(i, self.key_of(batch, key, i)) for entity_id, i in
-                       batch.incoming.items() if entity_id not in local]
-            if not pending:
+            rows = [i for entity_id, i in batch.incoming.items() if entity_id not in local]
+            if not rows:
                 return
+            if all(kinds[c] == "str" for c in key):  # text needs no conversion
+                pick = itemgetter(*(batch.column(c) for c in key))
+                pending = [(i, pick(batch.tuples[i])) for i in rows]
+                if len(key) == 1:
+                    pending = [(i, (value,)) for i, value in pending]
+            else:
+                pending = [(i, tuple(batch.values(i)[c] for c in key)) for i in rows]
             found = self.natural_key_rows(spec, key, [value for _i, value in pending])
             id_at = batch.column("id")
             for index, value in pending:
@@ -234,15 +242,6 @@ class Merger:
                 self.remap.setdefault(spec.name, {})[old] = row["id"]
                 batch.rekey(old, row["id"])
                 local[row["id"]] = row
-
-    @staticmethod
-    def key_of(batch: Batch, key: tuple[str, ...], index: int) -> tuple[Any, ...]:
-        """The natural key of a row as Python values (text keys need no conversion)."""
-        kinds = {c.name: c.kind for c in batch.spec.columns}
-        if all(kinds[c] == "str" for c in key):
-            return tuple(batch.tuples[index][batch.column(c)] for c in key)
-        values = batch.values(index)
-        return tuple(values[c] for c in key)
 
     def natural_key_rows(self, spec: EntitySpec, key: tuple[str, ...],
                          pending: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -305,7 +304,7 @@ class Merger:
         for row in creates:
             version += 1
             row = (*row[:at], version, *row[at + 1:])
-            if any(row[i] for i in self_refs):  # set once the rows it points to exist
+            if self_refs and any(row[i] for i in self_refs):  # set once those exist
                 deferred.append({"id": row[id_at], **{names[i]: row[i] for i in self_refs}})
                 row = replace(row, [(i, None) for i in self_refs])
             rows.append(row)
