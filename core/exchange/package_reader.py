@@ -14,6 +14,7 @@ result is the same, only slower.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -25,6 +26,7 @@ from typing import IO, Any
 
 from core.errors import UserError
 from core.exchange.common import Cancel, ImportReport, Steps
+from core.exchange.protect import package_passwords, password_for
 from core.exchange.sync_package import Package, read_package
 
 
@@ -76,7 +78,9 @@ class PackageReader:
             return
         try:
             assert self.child.stdin is not None
-            self.child.stdin.write(os.fsencode(str(self.pending.resolve())) + b"\n")
+            request = {"path": os.fsdecode(self.pending.resolve()),
+                       "password": password_for(self.pending)}
+            self.child.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             self.child.stdin.flush()
         except OSError:
             self._stop()
@@ -120,15 +124,18 @@ class PackageReader:
 
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The helper's loop: a path per line in, a length-prefixed pickle out.
+    """The helper's loop: a path per line in (JSON, with the password registered for it
+    by ``package_passwords`` in the caller), a length-prefixed pickle out.
 
     ``None`` is sent for an unexpected error; the caller then reads that package itself
     and gets the real exception."""
     for line in requests:
-        path = Path(os.fsdecode(line.rstrip(b"\n")))
         result: Any
         try:
-            result = load_package(path)
+            request = json.loads(line)
+            path = Path(request["path"])
+            with package_passwords([path], request.get("password")):
+                result = load_package(path)
         except Exception:  # the caller reads it itself and gets the real error
             result = None
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

@@ -300,9 +300,10 @@ _package_passwords: dict[Path, str] = {}
 def package_passwords(paths: Iterable[Path], password: str | None) -> Iterator[None]:
     """Make ``password`` known for reading these packages during the ``with`` block.
 
-    ``import_sync_many`` reads the next package in a worker thread, so a plain registry
-    (not a context variable) keyed by the resolved path is used; it is emptied again on
-    exit, and a password applies only to the files it was given for.
+    A plain registry keyed by the resolved path (not a context variable), so any thread
+    finds it; ``import_sync_many``'s helper process gets the password of each package
+    it reads over its private pipe. It is emptied again on exit, and a password applies
+    only to the files it was given for.
     """
     keys = [Path(p).resolve() for p in paths] if password else []
     with _lock:
@@ -316,7 +317,7 @@ def package_passwords(paths: Iterable[Path], password: str | None) -> Iterator[N
                 _package_passwords.pop(key, None)
 
 
-def _password_for(path: Path) -> str | None:
+def password_for(path: Path) -> str | None:
     with _lock:
         return _package_passwords.get(Path(path).resolve())
 
@@ -336,7 +337,7 @@ def open_package_zip(path: Path, what: str = "Synchronisationspaket"
         with zipfile.ZipFile(path) as archive:
             yield archive
         return
-    password = _password_for(path)
+    password = password_for(path)
     if not password:
         raise UserError(f"{what}: „{path.name}“ ist mit einem Passwort geschützt. Bitte das "
                         f"Export-Passwort angeben (--password-env NAME oder {PASSWORD_ENV}).")

@@ -34,7 +34,7 @@ from core.exchange.protect import (
     protected_export_dim,
     protected_export_sync,
 )
-from core.exchange.sync_import import import_sync
+from core.exchange.sync_import import import_sync, import_sync_many
 from core.services.context import Actor
 from core.settings import get_setting, set_setting
 from tests.conftest import TODAY, World
@@ -244,6 +244,24 @@ def test_encrypted_package_imports_with_password(team_a: Database, hub: Database
     team_rows, hub_rows = all_rows(team_a), all_rows(hub)
     for entity, rows in team_rows.items():
         assert hub_rows[entity] == rows, entity
+
+
+def test_encrypted_packages_import_as_one_batch(team_a: Database, team_b: Database,
+                                                hub: Database, locked_package: Path,
+                                                tmp_path: Path) -> None:
+    """The next package of a batch is read in a helper process: it needs the password
+    too (it is handed over the helper's private pipe, never on the command line)."""
+    second = tmp_path / "paket_b.zip"
+    with team_b.session() as s:
+        protected_export_sync(s, Actor.for_session(s, "leitung"), second, PASSWORD, full=True)
+    packages = [locked_package, second, locked_package]
+    with hub.session() as s, package_passwords(packages, PASSWORD):
+        report = import_sync_many(s, Actor.for_session(s, "iz.admin"), packages)
+    assert report.ok and report.conflicts == 0
+    hub_rows = all_rows(hub)
+    for team in (team_a, team_b):
+        for entity, rows in all_rows(team).items():
+            assert {k: hub_rows[entity][k] for k in rows} == rows, entity
 
 
 @pytest.mark.parametrize("password", [None, "falsches-Passwort-123"])
