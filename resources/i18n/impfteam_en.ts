@@ -332,152 +332,157 @@
 <context>
     <name>ExchangePage</name>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="61" />
+        <location filename="../../ui/pages/exchange_page.py" line="60" />
         <source>Austausch mit dem Impfzentrum</source>
         <translation>Exchange with the vaccination centre</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="68" />
+        <location filename="../../ui/pages/exchange_page.py" line="67" />
         <source>vollständig (statt nur Änderungen)</source>
         <translation>complete (instead of changes only)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="73" />
+        <location filename="../../ui/pages/exchange_page.py" line="72" />
         <source>Passwort (mind. 12 Zeichen) – Pflicht, wenn der Exportschutz eingeschaltet ist</source>
         <translation>Password (at least 12 characters) – required when export protection is on</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="75" />
+        <location filename="../../ui/pages/exchange_page.py" line="74" />
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="77" />
+        <location filename="../../ui/pages/exchange_page.py" line="76" />
         <source>Tag:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="79" />
+        <location filename="../../ui/pages/exchange_page.py" line="78" />
         <source>&amp;Tagesbericht (Excel)…</source>
         <translation>&amp;Daily report (Excel)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="81" />
+        <location filename="../../ui/pages/exchange_page.py" line="80" />
         <source>DIM von/bis:</source>
         <translation>DIM from/to:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="86" />
+        <location filename="../../ui/pages/exchange_page.py" line="85" />
         <source>&amp;DIM-Export (CSV)…</source>
         <translation>DI&amp;M export (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="88" />
+        <location filename="../../ui/pages/exchange_page.py" line="87" />
         <source>Passwort:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="91" />
+        <location filename="../../ui/pages/exchange_page.py" line="90" />
         <source>&amp;Paket für das Impfzentrum…</source>
         <translation>&amp;Package for the vaccination centre…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="93" />
+        <location filename="../../ui/pages/exchange_page.py" line="92" />
         <source>Import</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="96" />
-        <source>Paket &amp;einlesen…</source>
-        <translation>&amp;Read package…</translation>
+        <location filename="../../ui/pages/exchange_page.py" line="95" />
+        <source>Pakete &amp;einlesen…</source>
+        <translation>&amp;Read packages…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="97" />
+        <location filename="../../ui/pages/exchange_page.py" line="96" />
         <source>Stammdaten &amp;prüfen…</source>
         <translation>&amp;Check master data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="99" />
+        <location filename="../../ui/pages/exchange_page.py" line="98" />
         <source>Stammdaten ein&amp;lesen…</source>
         <translation>Import master &amp;data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="101" />
+        <location filename="../../ui/pages/exchange_page.py" line="100" />
         <source>&amp;Vorlage speichern…</source>
         <translation>Save &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="105" />
+        <location filename="../../ui/pages/exchange_page.py" line="104" />
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="134" />
+        <location filename="../../ui/pages/exchange_page.py" line="127" />
         <source>Konfliktprotokoll der Zusammenführungen</source>
         <translation>Conflict log of merges</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="169" />
+        <location filename="../../ui/pages/exchange_page.py" line="162" />
         <source>Läuft …</source>
         <translation>Running …</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="212" />
+        <location filename="../../ui/pages/exchange_page.py" line="205" />
         <source>Tagesbericht speichern</source>
         <translation>Save daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="224" />
+        <location filename="../../ui/pages/exchange_page.py" line="217" />
         <source>Tagesbericht gespeichert: %1 Impfungen → %2</source>
         <translation>Daily report saved: %1 doses → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="233" />
+        <location filename="../../ui/pages/exchange_page.py" line="226" />
         <source>DIM-Export speichern</source>
         <translation>Save DIM export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="245" />
+        <location filename="../../ui/pages/exchange_page.py" line="238" />
         <source>DIM-Export gespeichert: %1 Zeilen → %2</source>
         <translation>DIM export saved: %1 rows → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="250" />
+        <location filename="../../ui/pages/exchange_page.py" line="243" />
         <source>Paket speichern</source>
         <translation>Save package</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="262" />
+        <location filename="../../ui/pages/exchange_page.py" line="255" />
         <source>Paket gespeichert: %1 Datensätze → %2</source>
         <translation>Package saved: %1 records → %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="266" />
-        <source>Paket einlesen</source>
-        <translation>Read package</translation>
+        <location filename="../../ui/pages/exchange_page.py" line="265" />
+        <source>Pakete einlesen (mehrere wählbar)</source>
+        <translation>Read packages (several can be chosen)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="279" />
+        <location filename="../../ui/pages/exchange_page.py" line="266" />
+        <source>Paket (*.zip)</source>
+        <translation>Package (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange_page.py" line="285" />
         <source>Stammdaten einlesen</source>
         <translation>Import master data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="293" />
+        <location filename="../../ui/pages/exchange_page.py" line="299" />
         <source>Geprüft, keine Fehler.</source>
         <translation>Checked, no errors.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="294" />
+        <location filename="../../ui/pages/exchange_page.py" line="300" />
         <source>Eingelesen.</source>
         <translation>Imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="297" />
+        <location filename="../../ui/pages/exchange_page.py" line="303" />
         <source>Vorlage speichern</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange_page.py" line="302" />
+        <location filename="../../ui/pages/exchange_page.py" line="308" />
         <source>Vorlage gespeichert: %1</source>
         <translation>Template saved: %1</translation>
     </message>
@@ -513,152 +518,152 @@
 <context>
     <name>FieldPage</name>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="77" />
+        <location filename="../../ui/pages/field_page.py" line="62" />
         <source>Ticket oder Zertifikat scannen – oder Name / Geburtsdatum tippen (F2)</source>
         <translation>Scan ticket or certificate – or type name / date of birth (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="88" />
+        <location filename="../../ui/pages/field_page.py" line="73" />
         <source>&amp;Neue Person (Strg+N)</source>
         <translation>&amp;New person (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="89" />
+        <location filename="../../ui/pages/field_page.py" line="74" />
         <source>&amp;Impfen (Strg+I)</source>
         <translation>&amp;Vaccinate (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="90" />
+        <location filename="../../ui/pages/field_page.py" line="75" />
         <source>&amp;Rückgängig (Strg+Z)</source>
         <translation>&amp;Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="91" />
+        <location filename="../../ui/pages/field_page.py" line="76" />
         <source>S&amp;tornieren…</source>
         <translation>Vo&amp;id…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="92" />
+        <location filename="../../ui/pages/field_page.py" line="77" />
         <source>Zertifikat &amp;drucken (Strg+P)</source>
         <translation>&amp;Print certificate (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="93" />
+        <location filename="../../ui/pages/field_page.py" line="78" />
         <source>Einsatz &amp;abschließen…</source>
         <translation>&amp;Close visit…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="94" />
+        <location filename="../../ui/pages/field_page.py" line="79" />
         <source>Neue Person aufnehmen (Strg+N)</source>
         <translation>Register a new person (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="95" />
+        <location filename="../../ui/pages/field_page.py" line="80" />
         <source>Markierte Person impfen (Strg+I, Enter)</source>
         <translation>Vaccinate the selected person (Ctrl+I, Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="96" />
+        <location filename="../../ui/pages/field_page.py" line="81" />
         <source>Eigene letzte Impfung zurücknehmen, 10 Minuten lang (Strg+Z)</source>
         <translation>Take back your own last dose, for 10 minutes (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="98" />
+        <location filename="../../ui/pages/field_page.py" line="83" />
         <source>Markierte Impfung mit Begründung stornieren</source>
         <translation>Void the selected dose with a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="99" />
+        <location filename="../../ui/pages/field_page.py" line="84" />
         <source>Zertifikat der letzten Impfung (Strg+P)</source>
         <translation>Certificate of the last dose (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="100" />
+        <location filename="../../ui/pages/field_page.py" line="85" />
         <source>Zusammenfassung, verworfene Dosen, abschließen</source>
         <translation>Summary, discarded doses, close</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="103" />
+        <location filename="../../ui/pages/field_page.py" line="88" />
         <source>Check-in-Zeile (F2)</source>
         <translation>Check-in line (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="136" />
+        <location filename="../../ui/pages/field_page.py" line="120" />
         <source>Warteschlange (Enter: impfen)</source>
         <translation>Queue (Enter: vaccinate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="137" />
+        <location filename="../../ui/pages/field_page.py" line="121" />
         <source>Heute geimpft</source>
         <translation>Vaccinated today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="222" />
+        <location filename="../../ui/pages/field_page.py" line="199" />
         <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
         <translation>This ticket belongs to another visit.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="230" />
+        <location filename="../../ui/pages/field_page.py" line="207" />
         <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
         <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="244" />
+        <location filename="../../ui/pages/field_page.py" line="221" />
         <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
         <translation>Nobody found. Register a new person with Ctrl+N.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="264" />
+        <location filename="../../ui/pages/field_page.py" line="241" />
         <source>Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.</source>
         <translation>Certificate read: %1. Enter takes the first match.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="267" />
+        <location filename="../../ui/pages/field_page.py" line="244" />
         <source>Zertifikat gelesen: %1 – noch nicht registriert.</source>
         <translation>Certificate read: %1 – not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="284" />
+        <location filename="../../ui/pages/field_page.py" line="261" />
         <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
         <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="307" />
+        <location filename="../../ui/pages/field_page.py" line="284" />
         <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
         <translation>Please select a person in the queue first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="313" />
+        <location filename="../../ui/pages/field_page.py" line="290" />
         <source>Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z macht die Impfung in den nächsten 10 Minuten rückgängig.</source>
         <translation>Vaccination saved. Ctrl+P prints the certificate; Ctrl+Z undoes the vaccination within the next 10 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="364" />
+        <location filename="../../ui/pages/field_page.py" line="341" />
         <source>Zertifikat erstellt: %1</source>
         <translation>Certificate created: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="328" />
+        <location filename="../../ui/pages/field_page.py" line="305" />
         <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
         <translation>Last vaccination undone (voided: rueckgaengig).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="334" />
+        <location filename="../../ui/pages/field_page.py" line="311" />
         <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
         <translation>Please select a dose in "Vaccinated today".</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="337" />
+        <location filename="../../ui/pages/field_page.py" line="314" />
         <source>Impfung stornieren</source>
         <translation>Void vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="338" />
+        <location filename="../../ui/pages/field_page.py" line="315" />
         <source>Grund der Stornierung (Pflicht):</source>
         <translation>Reason for voiding (required):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="347" />
+        <location filename="../../ui/pages/field_page.py" line="324" />
         <source>Impfung storniert.</source>
         <translation>Vaccination voided.</translation>
     </message>
@@ -666,37 +671,37 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="39" />
+        <location filename="../../ui/pages/person_page.py" line="38" />
         <source>Datum</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="41" />
+        <location filename="../../ui/pages/person_page.py" line="40" />
         <source>Impfstoff</source>
         <translation>Vaccine</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="42" />
+        <location filename="../../ui/pages/person_page.py" line="41" />
         <source>Charge</source>
         <translation>Lot</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="43" />
+        <location filename="../../ui/pages/person_page.py" line="42" />
         <source>Dosis</source>
         <translation>Dose</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="45" />
+        <location filename="../../ui/pages/person_page.py" line="44" />
         <source>Quelle</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="46" />
+        <location filename="../../ui/pages/person_page.py" line="45" />
         <source>Ort</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="47" />
+        <location filename="../../ui/pages/person_page.py" line="46" />
         <source>Storniert</source>
         <translation>Voided</translation>
     </message>
@@ -1023,47 +1028,47 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>PersonPage</name>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="81" />
+        <location filename="../../ui/pages/person_page.py" line="74" />
         <source>Mögliche Dubletten (gleicher Name und Geburtstag):</source>
         <translation>Possible duplicates (same name and birthday):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="86" />
+        <location filename="../../ui/pages/person_page.py" line="79" />
         <source>Ist dieselbe Person – &amp;zusammenführen</source>
         <translation>Same person – &amp;merge</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="89" />
+        <location filename="../../ui/pages/person_page.py" line="82" />
         <source>Frühere Impfung &amp;nachtragen…</source>
         <translation>Add &amp;earlier dose…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="99" />
+        <location filename="../../ui/pages/person_page.py" line="92" />
         <source>Impfungen</source>
         <translation>Vaccinations</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="106" />
+        <location filename="../../ui/pages/person_page.py" line="99" />
         <source>Person</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="127" />
+        <location filename="../../ui/pages/person_page.py" line="120" />
         <source>COVID-19 heute: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>COVID-19 today: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="129" />
+        <location filename="../../ui/pages/person_page.py" line="122" />
         <source>nächste Dosis ab %1</source>
         <translation>next dose from %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="133" />
+        <location filename="../../ui/pages/person_page.py" line="126" />
         <source>Masernschutz: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Measles protection: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/person_page.py" line="157" />
+        <location filename="../../ui/pages/person_page.py" line="150" />
         <source>Zusammengeführt; die Impfungen beider Einträge zählen jetzt hier.</source>
         <translation>Merged; the doses of both records now count here.</translation>
     </message>
@@ -1071,27 +1076,27 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>PersonsPage</name>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="62" />
+        <location filename="../../ui/pages/persons_page.py" line="51" />
         <source>Personen suchen</source>
         <translation>Find persons</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="64" />
+        <location filename="../../ui/pages/persons_page.py" line="53" />
         <source>Nachname, Vorname oder Geburtsdatum (TT.MM.JJJJ) – Tippfehler erlaubt</source>
         <translation>Family name, given name or date of birth (DD.MM.YYYY) – typos allowed</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="65" />
+        <location filename="../../ui/pages/persons_page.py" line="54" />
         <source>Suche (Strg+F)</source>
         <translation>Search (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/persons_page.py" line="88" />
+        <location filename="../../ui/pages/persons_page.py" line="66" />
         <source>Keine Treffer. Person neu aufnehmen?</source>
         <translation>No matches. Register a new person?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/persons_page.py" line="90" />
+        <location filename="../../ui/pages/persons_page.py" line="68" />
         <source>%n Treffer</source>
         <translation><numerusform>%n match</numerusform><numerusform>%n matches</numerusform></translation>
     </message>
@@ -1127,92 +1132,92 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>RegistrationDialog</name>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="48" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="47" />
         <source>Person aufnehmen</source>
         <translation>Register person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="76" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="75" />
         <source>&amp;Nachname*</source>
         <translation>&amp;Family name*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="77" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="76" />
         <source>&amp;Vorname*</source>
         <translation>&amp;Given name*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="78" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="77" />
         <source>&amp;Geburtsdatum*</source>
         <translation>&amp;Date of birth*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="78" />
         <source>Geschlecht</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="79" />
         <source>Straße, Nr.</source>
         <translation>Street, no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="81" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="80" />
         <source>&amp;PLZ</source>
         <translation>&amp;Postcode</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="82" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="81" />
         <source>Ort</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="83" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="82" />
         <source>Kreis</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="84" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="83" />
         <source>Telefon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="85" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="84" />
         <source>&amp;Zielgruppe</source>
         <translation>&amp;Target group</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="86" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="85" />
         <source>Notiz</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="94" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="93" />
         <source>Mögliche Dubletten – bitte prüfen:</source>
         <translation>Possible duplicates – please check:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="95" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="94" />
         <source>Ist &amp;dieselbe Person</source>
         <translation>&amp;Same person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="101" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="100" />
         <source>&amp;Speichern</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="142" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="141" />
         <source>Entwurf wiederhergestellt.</source>
         <translation>Draft restored.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="164" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="163" />
         <source>– bitte Kreis wählen –</source>
         <translation>– please choose the district –</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/registration_dialog.py" line="170" />
+        <location filename="../../ui/dialogs/registration_dialog.py" line="169" />
         <source>PLZ nicht in NRW/Hessen bekannt – Kreis bitte prüfen.</source>
         <translation>Postcode not known in NRW/Hesse – please check the district.</translation>
     </message>
@@ -1265,12 +1270,12 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
         <translation>Images (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scan_page.py" line="175" />
+        <location filename="../../ui/pages/scan_page.py" line="174" />
         <source>Neue Person anlegen</source>
         <translation>Create new person</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/scan_page.py" line="194" />
+        <location filename="../../ui/pages/scan_page.py" line="193" />
         <source>Übernommen: %1 Impfung(en) als Nachtrag.</source>
         <translation>Adopted: %1 dose(s) as back-entries.</translation>
     </message>
@@ -1316,62 +1321,62 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="87" />
+        <location filename="../../ui/pages/today_page.py" line="82" />
         <source>Einsätze – %1</source>
         <translation>Visits – %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="88" />
+        <location filename="../../ui/pages/today_page.py" line="83" />
         <source>Heute</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="89" />
+        <location filename="../../ui/pages/today_page.py" line="84" />
         <source>&amp;Wartenummern drucken… (markierter Einsatz)</source>
         <translation>Print &amp;queue tickets… (selected visit)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="91" />
+        <location filename="../../ui/pages/today_page.py" line="86" />
         <source>Nummerierte Karten mit Check-in-QR-Code, ohne persönliche Daten</source>
         <translation>Numbered cards with a check-in QR code, no personal data</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/today_page.py" line="93" />
+        <location filename="../../ui/pages/today_page.py" line="88" />
         <source>Demnächst (nächste %n Tage)</source>
         <translation><numerusform>Upcoming (next %n day)</numerusform><numerusform>Upcoming (next %n days)</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="110" />
+        <location filename="../../ui/pages/today_page.py" line="105" />
         <source>Keine Einsätze in den nächsten 14 Tagen. Die Einsätze kommen mit den Stammdaten des Impfzentrums (Austausch → Stammdaten einlesen, Strg+6).</source>
         <translation>No visits in the next 14 days. Visits come with the vaccination centre's master data (Exchange → Import master data, Ctrl+6).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="113" />
+        <location filename="../../ui/pages/today_page.py" line="108" />
         <source>Für heute ist kein Einsatz geplant.</source>
         <translation>No visit is planned for today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="117" />
+        <location filename="../../ui/pages/today_page.py" line="112" />
         <source>Einsätze konnten nicht geladen werden: %1</source>
         <translation>Visits could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="132" />
+        <location filename="../../ui/pages/today_page.py" line="127" />
         <source>Bitte zuerst einen Einsatz markieren.</source>
         <translation>Please select a visit first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="135" />
+        <location filename="../../ui/pages/today_page.py" line="130" />
         <source>Wartenummern drucken</source>
         <translation>Print queue tickets</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="136" />
+        <location filename="../../ui/pages/today_page.py" line="131" />
         <source>Anzahl Karten:</source>
         <translation>Number of cards:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today_page.py" line="150" />
+        <location filename="../../ui/pages/today_page.py" line="145" />
         <source>Wartenummern %1–%2 erstellt: %3</source>
         <translation>Queue tickets %1–%2 created: %3</translation>
     </message>

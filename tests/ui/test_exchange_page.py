@@ -106,3 +106,31 @@ def test_protected_export_needs_the_password(qtbot: QtBot, db: Database, actor: 
     assert "Paket gespeichert" in page.status.text(), page.status.text()
     assert is_encrypted_zip(tmp_path / "mit.zip")
     assert page.password.echoMode() == page.password.EchoMode.Password
+
+
+def test_several_packages_import_as_one_batch(qtbot: QtBot, db: Database, actor: Actor,
+                                              world: World, tmp_path: Path) -> None:
+    from core.db.models import ImportedPackage, Vaccination
+    from core.demo.generator import generate_demo
+
+    page = page_for(qtbot, db, actor)
+    page.export_sync(str(tmp_path / "eins.zip"))
+    wait_done(qtbot, page)
+    with db.session() as s:
+        generate_demo(s, actor.user, actor.origin, persons=40, seed=5, today=TODAY)
+    page.export_sync(str(tmp_path / "zwei.zip"))
+    wait_done(qtbot, page)
+    hub = Database.open(str(tmp_path / "hub.sqlite"))
+    try:
+        hub_page = page_for(qtbot, hub, actor)
+        assert hub_page.buttons["import_sync"].text() == "Pakete &einlesen…"
+        hub_page.import_sync([str(tmp_path / "eins.zip"), str(tmp_path / "zwei.zip")])
+        wait_done(qtbot, hub_page)
+        assert hub_page.status.text() == "Eingelesen.", hub_page.status.text()
+        with hub.session() as s, db.session() as team:
+            assert s.scalar(select(func.count()).select_from(ImportedPackage)) == 2
+            doses = select(func.count()).select_from(Vaccination)
+            assert s.scalar(doses) == team.scalar(doses) > 0
+        assert "vaccination" in hub_page.report.toPlainText()
+    finally:
+        hub.dispose()

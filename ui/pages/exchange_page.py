@@ -39,7 +39,7 @@ from core.exchange.protect import (
     protected_export_dim,
     protected_export_sync,
 )
-from core.exchange.sync_import import ImportFailed, import_sync
+from core.exchange.sync_import import ImportFailed, import_sync, import_sync_many
 from core.paths import data_dir
 from core.services.context import Actor
 from ui.models.conflicts_model import ConflictModel
@@ -92,7 +92,7 @@ class ExchangePage(QWidget):
         imports = QGroupBox(self.tr("Import"), self)
         row = QHBoxLayout(imports)
         for key, text, slot in (
-                ("import_sync", self.tr("Paket &einlesen…"), lambda: self.import_sync()),
+                ("import_sync", self.tr("Pakete &einlesen…"), lambda: self.import_sync()),
                 ("check_master", self.tr("Stammdaten &prüfen…"),
                  lambda: self.import_master(dry_run=True)),
                 ("import_master", self.tr("Stammdaten ein&lesen…"),
@@ -255,16 +255,29 @@ class ExchangePage(QWidget):
         self._start(job, lambda r: self.tr("Paket gespeichert: %1 Datensätze → %2")
                     .replace("%1", str(r.rows)).replace("%2", str(r.path)), writes=True)
 
-    def import_sync(self, path: str | None = None) -> None:
-        source = self._path(path, self.tr("Paket einlesen"), "", "Paket (*.zip)", save=False)
-        if source is None:
+    def import_sync(self, paths: str | list[str] | None = None) -> None:
+        """One or more packages; several (e.g. all teams' packages of an evening) are
+        merged as one batch: all or nothing, the next read while one merges."""
+        if paths is None:
+            folder = data_dir() / "austausch"
+            folder.mkdir(parents=True, exist_ok=True)
+            chosen, _f = QFileDialog.getOpenFileNames(
+                self, self.tr("Pakete einlesen (mehrere wählbar)"), str(folder),
+                self.tr("Paket (*.zip)"))
+            paths = chosen
+        sources = [Path(p) for p in ([paths] if isinstance(paths, str) else paths)]
+        if not sources:
             return
 
         secret = self.secret()
 
         def job(progress: Callable[[int, str], None]) -> Any:
-            with package_passwords([source], secret), self.db.session() as s:
-                return import_sync(s, self.actor, source, progress=progress, cancel=self.cancel)
+            with package_passwords(sources, secret), self.db.session() as s:
+                if len(sources) == 1:
+                    return import_sync(s, self.actor, sources[0], progress=progress,
+                                       cancel=self.cancel)
+                return import_sync_many(s, self.actor, sources, progress=progress,
+                                        cancel=self.cancel)
 
         self._start(job, self._report_text, writes=True)
 
