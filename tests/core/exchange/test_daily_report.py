@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -97,8 +96,8 @@ def test_daily_report_by_date_and_cli(db: Database, db_path: Path, actor: Actor,
     assert "keine .xlsx-Datei" in capsys.readouterr().err
 
 
-def test_daily_report_for_1000_doses_within_a_second(db: Database, world: World,
-                                                     tmp_path: Path) -> None:
+def test_daily_report_for_1000_doses(db: Database, world: World,
+                                      tmp_path: Path) -> None:
     from datetime import timedelta
 
     from sqlalchemy import insert
@@ -121,9 +120,6 @@ def test_daily_report_for_1000_doses_within_a_second(db: Database, world: World,
             "series_total": 2, "booster": i % 3 == 2, "indication": "alter",
             "created_by": "t", "origin": "t", "row_version": first + 1001 + i}
             for i in range(1000)])
-    with db.session() as s:
-        start = time.perf_counter()
+    with db.session() as s:  # the time goal (1 s) is measured in benchmarks/bench_exchange.py
         result = export_daily(s, tmp_path / "gross.xlsx", visit_id=world.visit_id)
-        elapsed = time.perf_counter() - start
     assert result.doses == 1000
-    assert elapsed < 2.0, elapsed  # goal 1 s (benchmark: ~0.2 s); slack for a busy CI

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -203,9 +202,7 @@ def test_missing_sheet_or_column(db: Database, tmp_path: Path, sheets_edit: Any,
 def test_100000_blank_rows(db: Database, db_path: Path, tmp_path: Path,
                            capsys: pytest.CaptureFixture[str]) -> None:
     path = write_book(tmp_path / "leer.xlsx", good_sheets(), blank_rows=100_000)
-    start = time.perf_counter()
-    assert run(db, path)["created"]["site"] == 2
-    assert time.perf_counter() - start < 20
+    assert run(db, path)["created"]["site"] == 2  # time: benchmarks/README_exchange.md
     only_blank = {name: (header, []) for name, (header, _rows) in good_sheets().items()}
     empty = write_book(tmp_path / "nurleer.xlsx", only_blank, blank_rows=100_000)
     before = counts(db)
