@@ -37,7 +37,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from core.db.engine import Database  # noqa: E402
-from core.db.models import Lot, LotAllocation, Person, Vaccination, Visit  # noqa: E402
+from core.db.models import (  # noqa: E402
+    DuplicateDoseFlag,
+    Lot,
+    LotAllocation,
+    Person,
+    Vaccination,
+    Visit,
+)
 from core.db.versioning import next_versions  # noqa: E402
 from core.demo.generator import generate_demo  # noqa: E402
 from core.exchange.common import Steps  # noqa: E402
@@ -181,6 +188,47 @@ def make_team(template: Path, path: Path, team: str, doses: int, seed: int) -> P
     return path
 
 
+TWICE = 20  # persons per team who also got a dose from the next team that day
+
+
+def visited_twice(db_path: Path, seed: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """``TWICE`` (person, dose) pairs of a team: the people who go on to the next site."""
+    import random
+
+    db = Database.open(str(db_path))
+    with db.session() as s:
+        doses = s.execute(select(Vaccination.__table__).where(
+            Vaccination.voided_at.is_(None)).order_by(Vaccination.id)).mappings().all()
+        chosen = random.Random(seed).sample(list(doses), TWICE)
+        people = {p["id"]: dict(p) for p in s.execute(select(Person.__table__).where(
+            Person.id.in_([d["person_id"] for d in chosen]))).mappings()}
+    db.dispose()
+    return [(people[d["person_id"]], dict(d)) for d in chosen]
+
+
+def register_again(db_path: Path, twice: list[tuple[dict[str, Any], dict[str, Any]]],
+                   team: str) -> None:
+    """The next team registers these people anew (new UUIDs) and vaccinates them with the
+    same vaccine on the same day: the hub must flag each pair as a probable duplicate."""
+    import uuid
+
+    db = Database.open(str(db_path))
+    with db.session() as s:
+        first = next_versions(s, 2 * len(twice)) - 2 * len(twice)
+        persons, doses = [], []
+        for n, (person, dose) in enumerate(twice):
+            new_person = {**person, "id": str(uuid.uuid4()), "origin": f"DEV{team}",
+                          "merged_into_id": None, "row_version": first + 2 * n + 1}
+            persons.append(new_person)
+            doses.append({**dose, "id": str(uuid.uuid4()), "person_id": new_person["id"],
+                          "visit_id": None, "lot_id": None, "physician_id": None,
+                          "vaccinator_id": None, "informed_by_id": None,
+                          "origin": f"DEV{team}", "row_version": first + 2 * n + 2})
+        s.execute(insert(Person), persons)
+        s.execute(insert(Vaccination), doses)
+    db.dispose()
+
+
 def reuse_packages(work: Path, packages: int) -> tuple[list[Path], int, int] | None:
     """The packages of an earlier run (``--reuse-packages``), if there are enough."""
     listing = work / "packages.json"
@@ -205,7 +253,11 @@ def bench_merge(out: Path, packages: int, doses: int, reuse: bool = False) -> di
             stale.unlink()
     else:
         files, total_doses, total_rows = build_packages(work, template, packages, doses)
-    return merge_packages(work, template, files, total_doses, total_rows)
+    result = merge_packages(work, template, files, total_doses, total_rows)
+    planted = json.loads((work / "packages.json").read_text()).get("planted_duplicates", 0)
+    result["planted_duplicates"] = planted
+    result["met"] = result["met"] and result["duplicates_flagged"] >= planted
+    return result
 
 
 def build_packages(work: Path, template: Path, packages: int, doses: int
@@ -216,9 +268,13 @@ def build_packages(work: Path, template: Path, packages: int, doses: int
     work.mkdir(parents=True)
     log(f"building {packages} team packages of about {doses} doses ...")
     files, total_doses, total_rows = [], 0, 0
+    twice: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for i in range(packages):
         team = f"T{i + 1:02d}"
         db_path = make_team(template, work / f"{team}.sqlite", team, doses, seed=100 + i)
+        if twice:
+            register_again(db_path, twice, team)
+        twice = visited_twice(db_path, seed=100 + i)
         db = Database.open(str(db_path))
         with db.session() as s:
             result = export_sync(s, Actor.for_session(s, "leitung"), work / f"{team}.zip",
@@ -230,7 +286,7 @@ def build_packages(work: Path, template: Path, packages: int, doses: int
         total_rows += result.rows
     (work / "packages.json").write_text(json.dumps(
         {"packages": packages, "files": [f.name for f in files], "doses": total_doses,
-         "rows": total_rows}))
+         "rows": total_rows, "planted_duplicates": TWICE * (packages - 1)}))
     return files, total_doses, total_rows
 
 
@@ -269,12 +325,15 @@ def merge_packages(work: Path, template: Path, files: list[Path], total_doses: i
         batch_report = import_sync_many(s, Actor.for_session(s, "iz"), files)
     batch = time.perf_counter() - t0
     assert batch_report.created.get("vaccination") == total_doses
-    log(f"  batch merged in {batch:.2f} s")
+    log(f"  batch merged in {batch:.2f} s, {batch_report.duplicates} probable duplicate "
+        "doses flagged")
+    with hub.session() as s:
+        flags = int(s.scalar(select(func.count()).select_from(DuplicateDoseFlag)) or 0)
     hub.dispose()
     return {"packages": packages, "doses": total_doses, "rows": total_rows,
             "hub_doses": hub_doses, "seconds_per_package_transactions": seconds,
             "slowest_package_s": max(per_package), "seconds_batch": batch,
-            "reimport_one_s": reimport, "goal_s": 10.0,
+            "reimport_one_s": reimport, "duplicates_flagged": flags, "goal_s": 10.0,
             "met": min(seconds, batch) <= 10.0 and hub_doses == total_doses}
 
 

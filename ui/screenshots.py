@@ -61,6 +61,65 @@ def training_certificate(db: Database, actor: Actor, tmp: Path) -> str:
         return issue_with(s, actor, dose.id, identity).hc1
 
 
+def team_packages(tmp: Path, today: date) -> list[Path]:
+    """Three teams' packages of one evening; one person got a dose from two of them."""
+    from sqlalchemy import select
+
+    from core.db.models import Person, Vaccination
+    from core.exchange.sync_export import export_sync
+    from core.services.persons import PersonInput, create_person
+    from core.settings import set_setting
+
+    packages, twice = [], None
+    for n in (1, 2, 3):
+        db = Database.open(str(tmp / f"team{n}.sqlite"))
+        with db.session() as s:
+            set_setting(s, "team_id", f"T{n}")
+            set_setting(s, "device_id", f"LAPTOPT{n}")
+        with db.session() as s:
+            actor = Actor.for_session(s, f"leitung.t{n}")
+            generate_demo(s, actor.user, actor.origin, 400, seed=40 + n, today=today)
+            if twice is None:
+                dose = s.scalars(select(Vaccination).order_by(Vaccination.id)).first()
+                assert dose is not None
+                person = s.get(Person, dose.person_id)
+                assert person is not None
+                twice = (person.family_name, person.given_name, person.birth_date, dose)
+            elif n == 2:
+                again = create_person(s, actor, PersonInput(*twice[:3]))
+                dose = twice[3]
+                s.add(Vaccination(person_id=again.id, date=dose.date,
+                                  product_key=dose.product_key, lot_number=dose.lot_number,
+                                  disease=dose.disease, dose_number=dose.dose_number,
+                                  series_total=dose.series_total, source="nachtrag_impfpass",
+                                  created_by=actor.user, origin=actor.origin))
+        with db.session() as s:
+            packages.append(export_sync(s, Actor.for_session(s, f"leitung.t{n}"),
+                                        tmp / f"Paket_T{n}.zip", full=True).path)
+        db.dispose()
+    return packages
+
+
+def hub_import(app: QApplication, out: Path, tmp: Path, lang: str, today: date) -> None:
+    """The Impfzentrum's evening: all teams' packages chosen at once, one batch."""
+    from ui.pages.exchange_page import ExchangePage
+
+    (tmp / f"hub_{lang}").mkdir()
+    packages = team_packages(tmp / f"hub_{lang}", today)
+    hub = Database.open(str(tmp / f"hub_{lang}" / "impfzentrum.sqlite"))
+    with hub.session() as s:
+        actor = Actor.for_session(s, "iz.leitung")
+    page = ExchangePage(hub, actor, today)
+    page.resize(*SIZE)
+    page.show()
+    page.import_sync([str(p) for p in packages])
+    while page.running:
+        app.processEvents()
+    grab(page, out / f"exchange_hub_{lang}.png")
+    page.close()
+    hub.dispose()
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp())
@@ -149,6 +208,7 @@ def main(out: Path) -> None:
             app.processEvents()
         grab(window, out / f"exchange_{lang}.png")
         window.close()
+        hub_import(app, out, tmp, lang, today)
         for translator in translators:
             app.removeTranslator(translator)
     db.dispose()

@@ -78,6 +78,16 @@ class RowError:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+# what the counts of a report are called for the reader, most important first
+REPORT_NAMES = {
+    "vaccination": "Impfungen", "person": "Personen", "check_in": "Anmeldungen",
+    "infection": "Infektionen", "measles_evidence": "Masernnachweise",
+    "certificate": "Zertifikate", "visit": "Einsätze", "visit_member": "Teammitglieder",
+    "site": "Standorte", "staff": "Personal", "lot": "Chargen",
+    "lot_allocation": "Chargenzuteilungen",
+}
+
+
 @dataclass(slots=True)
 class ImportReport:
     """Result of ``import sync`` / ``import masterdata`` (design.md JSON shape)."""
@@ -126,7 +136,10 @@ class ImportReport:
                                 if len(self.errors) > 200 else []))
 
         def fmt(counts: dict[str, int]) -> str:
-            return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if v) or "keine"
+            order = list(REPORT_NAMES)
+            known = sorted(counts, key=lambda k: (order.index(k) if k in order else 99, k))
+            return ", ".join(f"{REPORT_NAMES.get(k, k)} {counts[k]:,}".replace(",", ".")
+                             for k in known if counts[k]) or "keine"
 
         lines = ["Prüfung ohne Fehler – nichts übernommen (--dry-run)." if self.dry_run
                  else "Import abgeschlossen.",

@@ -131,6 +131,6 @@ def test_several_packages_import_as_one_batch(qtbot: QtBot, db: Database, actor:
             assert s.scalar(select(func.count()).select_from(ImportedPackage)) == 2
             doses = select(func.count()).select_from(Vaccination)
             assert s.scalar(doses) == team.scalar(doses) > 0
-        assert "vaccination" in hub_page.report.toPlainText()
+        assert "neu: Impfungen " in hub_page.report.toPlainText()
     finally:
         hub.dispose()
