@@ -55,6 +55,8 @@ VOID_REASON_UNDO = "rueckgaengig"
 
 
 def check_in(column: str, codes: dict[str, str]) -> str:
-    """SQL CHECK expression limiting ``column`` to ``codes`` (same on SQLite and PostgreSQL)."""
-    values = ", ".join(f"'{code}'" for code in codes)
-    return f"{column} IN ({values})"
+    """SQL CHECK expression limiting ``column`` to ``codes`` (same on SQLite and PostgreSQL).
+
+    An OR chain, not ``IN (…)``: SQLite builds a temporary table for an IN list on every
+    row it checks (migration 0005)."""
+    return "(" + " OR ".join(f"{column} = '{code}'" for code in codes) + ")"

@@ -105,3 +105,44 @@ def test_audit_entry_is_in_same_transaction(db: Database, actor: Actor) -> None:
     with db.session() as s:
         assert s.scalars(select(Site)).all() == []
         assert s.scalars(select(AuditEntry)).all() == []
+
+
+def _check_sql(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%'")]
+
+
+def test_check_constraints_are_or_chains_after_migration_0005(tmp_path: Path,
+                                                             actor: Actor) -> None:
+    """SQLite rebuilds an IN list for every checked row; 0005 rewrites them in place,
+    keeping the rows and what the checks allow."""
+    from alembic import command
+
+    from core.db.migrate import alembic_config
+
+    path = tmp_path / "alt.sqlite"
+    db = Database.open(str(path))
+    with db.session() as s:
+        create_site(s, actor, SiteInput("Jobcenter Gütersloh", "jobcenter", "05754"))
+    config = alembic_config()
+    with db.engine.begin() as conn:  # back to the schema before 0005
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    db.dispose()
+    assert any("kind IN ('jobcenter', 'kommunal', 'sonstige')" in sql for sql in _check_sql(path))
+    assert not any(" OR kind = " in sql for sql in _check_sql(path))
+    db = Database.open(str(path))  # migrates to head again
+    checks = _check_sql(path)
+    assert len(checks) >= 9 and not any(" IN (" in sql for sql in checks)
+    assert any("(kind = 'jobcenter' OR kind = 'kommunal' OR kind = 'sonstige')" in sql
+               for sql in checks)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert conn.exec_driver_sql("SELECT kind FROM site").scalar() == "jobcenter"
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.execute(text("UPDATE site SET kind = 'zelt'"))
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.add(Person(family_name="X", given_name="Y", birth_date=date(1990, 1, 1), sex="w",
+                     target_group="unbekannt", created_by="t", origin="t"))
+    db.dispose()
