@@ -52,11 +52,16 @@ class Dose(NamedTuple):
 
 @dataclass
 class Written:
-    """Rows the merge created or updated (values as stored), by entity and id."""
+    """Rows the merge created or updated, by id: the ``DOSE_FIELDS`` of each dose and the
+    ``PERSON_FIELDS`` of each person (dates as stored: text on SQLite, else ``date``)."""
 
-    doses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    persons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    doses: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    persons: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     new_persons: set[str] = field(default_factory=set)  # created by this package
+
+
+DOSE_FIELDS: tuple[str, ...] = ("date", "product_key", "origin", "person_id", "voided_at")
+PERSON_FIELDS: tuple[str, ...] = ("merged_into_id", "family_norm", "given_norm", "birth_date")
 
 
 def resolve_persons(session: Session, merged: dict[str, str | None]) -> dict[str, str]:
@@ -127,20 +132,19 @@ def _package_doses(conn: Connection, ids: list[str], written: Written
                    ) -> tuple[list[Dose], list[Dose], set[str]]:
     """The package's live doses, other stored doses of their persons, and the persons
     whose every dose is among these two lists."""
-    persons = dict(written.persons)
-    doses = [written.doses[i] for i in ids if i in written.doses]
-    doses = [v for v in doses if v.get("voided_at") is None]
-    missing = {v["person_id"] for v in doses} - persons.keys()
-    for row in _in(conn, _PERSON, missing) if missing else []:
-        persons[row[0]] = {"merged_into_id": row[1], "family_norm": row[2],
-                           "given_norm": row[3], "birth_date": row[4]}
+    persons = written.persons
+    doses = [(i, written.doses[i]) for i in ids if i in written.doses]
+    doses = [(i, v) for i, v in doses if v[4] is None]  # not voided
+    missing = {v[3] for _i, v in doses} - persons.keys()
+    if missing:
+        persons = {**persons, **{row[0]: tuple(row[1:]) for row in _in(conn, _PERSON, missing)}}
     mine = []
-    for v in doses:
-        p = persons[v["person_id"]]
-        birth = p["birth_date"]
-        mine.append(Dose(v["id"], _date(v["date"]), v["product_key"], v["origin"],
-                         v["person_id"], p["merged_into_id"], p["family_norm"],
-                         p["given_norm"], None if birth is None else _date(birth)))
+    for dose_id, (day, product, origin, person_id, _void) in doses:
+        merged, family, given, birth = persons[person_id]
+        mine.append(Dose(dose_id, day if day.__class__ is date else date.fromisoformat(day),
+                         product, origin, person_id, merged, family, given,
+                         birth if birth is None or birth.__class__ is date
+                         else date.fromisoformat(birth)))
     # doses not written now (unchanged, or a conflict we won): as stored, with all other
     # doses of their persons (ix_vaccination_person_date)
     rest = [i for i in ids if i not in written.doses]

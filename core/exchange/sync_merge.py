@@ -33,7 +33,7 @@ from core.db.models import AuditEntry, ConflictEntry, ImportedPackage, SyncBase
 from core.db.versioning import next_versions
 from core.exchange.bulk import insert_rows, insert_tuples, placeholder, update_rows
 from core.exchange.common import ImportReport, Steps
-from core.exchange.duplicates import Written, flag_duplicate_doses
+from core.exchange.duplicates import DOSE_FIELDS, PERSON_FIELDS, Written, flag_duplicate_doses
 from core.exchange.sync_format import (
     EntitySpec,
     differing,
@@ -50,8 +50,6 @@ AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 BASE_TABLE: Table = SyncBase.__table__  # type: ignore[assignment]
 CHUNK = 2_000  # ids per IN (...): below SQLite's 32,766 variables, few round trips
 assert [c.name for c in BASE_TABLE.columns] == ["entity", "entity_id", "base_hash", "package_id"]
-DOSE_FIELDS: tuple[str, ...] = ("id", "date", "product_key", "origin", "person_id", "voided_at")
-PERSON_FIELDS: tuple[str, ...] = ("id", "merged_into_id", "family_norm", "given_norm", "birth_date")
 
 
 def chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -181,10 +179,11 @@ class Merger:
         self.check_foreign_keys(batch)
         if self.report.errors:
             return
+        # merge bases exist only for records stored here (nothing is ever deleted)
         bases: dict[str, str] = dict(self.raw_in(
             "SELECT entity_id, base_hash FROM sync_base WHERE entity = "
-            f"{placeholder(self.s.connection())} AND entity_id IN ({{}})", batch.incoming,
-            spec.name))
+            f"{placeholder(self.s.connection())} AND entity_id IN ({{}})", local,
+            spec.name)) if local else {}
         creates: list[Row] = []
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         new_bases: dict[str, str] = {}
@@ -344,9 +343,8 @@ class Merger:
         else:
             return
         pick = itemgetter(*(spec.column_names.index(f) for f in fields))
-        target.update((row[id_at], dict(zip(fields, pick(row), strict=True)))
-                      for row in created)
-        target.update((values["id"], {f: values[f] for f in fields}) for values in updated)
+        target.update(zip([row[id_at] for row in created], map(pick, created), strict=True))
+        target.update((values["id"], tuple(values[f] for f in fields)) for values in updated)
 
     def save_bases(self, spec: EntitySpec, new_bases: dict[str, str],
                    bases: dict[str, str]) -> None:
