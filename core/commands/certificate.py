@@ -11,14 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.certificates.issue import active_certificate, issue_with
-from core.certificates.keys import require_identity
-from core.certificates.printing import measles_pdf, write_certificate
 from core.cli import CliContext, json_parent
-from core.db.models import Vaccination
 from core.errors import UserError
-from core.services import records
-from core.services.context import Actor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _measles(ctx: CliContext) -> int:
+    from core.certificates.printing import measles_pdf
+
     out = ctx.args.out
     if not out or not out.lower().endswith(".pdf"):
         raise UserError("--masern braucht --out DATEI.pdf.")
@@ -53,6 +49,14 @@ def _measles(ctx: CliContext) -> int:
 
 
 def run(ctx: CliContext) -> int:
+    # imported here (PDF and signing libraries): every other command starts faster
+    from core.certificates.issue import active_certificate, issue_with
+    from core.certificates.keys import require_identity
+    from core.certificates.printing import write_certificate
+    from core.db.models import Vaccination
+    from core.services import records
+    from core.services.context import Actor
+
     args = ctx.args
     if args.masern:
         return _measles(ctx)

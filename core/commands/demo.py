@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from core.cli import CliContext, json_parent
-from core.demo.generator import generate_demo
 from core.errors import UserError
 from core.services.context import Actor
 
@@ -21,6 +20,8 @@ def register(sub: Any) -> None:
 
 
 def run(ctx: CliContext) -> int:
+    from core.demo.generator import generate_demo  # here: other commands start faster
+
     args: argparse.Namespace = ctx.args
     if args.persons < 1 or args.persons > 10_000_000:
         raise UserError("--persons: bitte eine Zahl zwischen 1 und 10.000.000 angeben.")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import CliContext, json_parent
-from core.startup import validate_resources
 
 
 def _check_qt() -> tuple[bool, str]:
@@ -46,6 +45,8 @@ def register(sub: Any) -> None:
 
 
 def run(ctx: CliContext) -> int:
+    from core.startup import validate_resources  # here: other commands start faster
+
     problems = validate_resources()
     checks = {
         "resources": (not problems, "; ".join(problems)

@@ -17,7 +17,6 @@ from typing import Any
 
 from core.cli import CliContext, json_parent
 from core.errors import UserError
-from core.rules import evaluate_person, format_status, parse_on, parse_person_document
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,6 +67,8 @@ def load_document(source: str) -> Any:
 
 
 def run(ctx: CliContext) -> int:
+    from core.rules import evaluate_person, format_status, parse_on, parse_person_document
+
     on = parse_on(ctx.args.on) if ctx.args.on else date.today()
     person = parse_person_document(load_document(ctx.args.person_json))
     result = evaluate_person(person, on)
