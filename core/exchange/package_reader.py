@@ -14,6 +14,7 @@ result is the same, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -139,8 +140,11 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         except Exception:  # the caller reads it itself and gets the real error
             result = None
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(_SIZE.pack(len(data)) + data)
-        answers.flush()
+        try:
+            answers.write(_SIZE.pack(len(data)) + data)
+            answers.flush()
+        except OSError:  # the caller stopped (an error in an earlier package): just end
+            return
 
 
 if __name__ == "__main__":
@@ -152,3 +156,6 @@ if __name__ == "__main__":
     from core.exchange import package_reader
 
     package_reader.serve(sys.stdin.buffer, out)
+    with contextlib.suppress(OSError):
+        out.close()
+    os._exit(0)  # nothing left to flush that anybody still reads

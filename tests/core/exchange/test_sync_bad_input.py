@@ -202,3 +202,27 @@ def run_import_many(hub: Database, paths: list[Path],
     err = capsys.readouterr().err
     assert counts(hub) == before, "nothing may be applied"
     return code, err
+
+
+def test_broken_package_in_a_batch_gives_one_german_line_and_no_traceback(
+        team_b: Database, package: Path, hub: Database, tmp_path: Path) -> None:
+    """The reader process is already reading the next package when an earlier one
+    fails; it must end quietly, not print a traceback about its closed pipe."""
+    import subprocess
+    import sys
+
+    other = tmp_path / "b.zip"
+    with team_b.session() as s:
+        export_sync(s, Actor.for_session(s, "leitung"), other)
+    truncated = tmp_path / "kaputt.zip"
+    truncated.write_bytes(package.read_bytes()[:3000])
+    before = counts(hub)
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--db", str(hub.sqlite_path), "import",
+         "sync", str(package), str(truncated), str(other), str(package)],
+        capture_output=True, text=True, timeout=120, cwd=root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("Fehler: kaputt.zip: ")
+    assert counts(hub) == before
