@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.db.base import new_id, utcnow
 from core.db.models import DuplicateDoseFlag, Person
-from core.exchange.bulk import placeholder
+from core.exchange.bulk import select_in
 
 CHUNK = 1_000
 
@@ -91,18 +91,6 @@ _PERSON = ("SELECT id, merged_into_id, family_norm, given_norm, birth_date FROM 
            "WHERE id IN ({})")
 
 
-def _in(conn: Connection, sql: str, keys: Iterable[Any]) -> list[Any]:
-    """Driver-level ``sql`` with ``{}`` as an IN list, chunked: no compilation per chunk
-    and no result processing (values compare as stored; dates are converted here)."""
-    mark, ordered = placeholder(conn), sorted(set(keys))
-    found: list[Any] = []
-    for first in range(0, len(ordered), CHUNK):
-        part = ordered[first:first + CHUNK]
-        found += conn.exec_driver_sql(sql.replace("{}", ", ".join([mark] * len(part))),
-                                      tuple(part)).fetchall()
-    return found
-
-
 def _stored(rows: Iterable[Any]) -> list[Dose]:
     return [Dose(r[0], _date(r[1]), r[2], r[3], r[4], r[5], r[6], r[7],
                  None if r[8] is None else _date(r[8])) for r in rows]
@@ -137,7 +125,8 @@ def _package_doses(conn: Connection, ids: list[str], written: Written
     doses = [(i, v) for i, v in doses if v[4] is None]  # not voided
     missing = {v[3] for _i, v in doses} - persons.keys()
     if missing:
-        persons = {**persons, **{row[0]: tuple(row[1:]) for row in _in(conn, _PERSON, missing)}}
+        stored = select_in(conn, _PERSON, missing)
+        persons = {**persons, **{row[0]: tuple(row[1:]) for row in stored}}
     mine = []
     for dose_id, (day, product, origin, person_id, _void) in doses:
         merged, family, given, birth = persons[person_id]
@@ -148,9 +137,9 @@ def _package_doses(conn: Connection, ids: list[str], written: Written
     # doses not written now (unchanged, or a conflict we won): as stored, with all other
     # doses of their persons (ix_vaccination_person_date)
     rest = [i for i in ids if i not in written.doses]
-    fetched = _stored(_in(conn, _DOSE + "v.person_id IN (SELECT person_id FROM vaccination "
-                                        "WHERE id IN ({})) AND v.voided_at IS NULL", rest)
-                      ) if rest else []
+    fetched = _stored(select_in(
+        conn, _DOSE + "v.person_id IN (SELECT person_id FROM vaccination WHERE id IN ({})) "
+        "AND v.voided_at IS NULL", rest)) if rest else []
     chosen = set(rest)
     mine += [d for d in fetched if d.id in chosen]
     return mine, fetched, {d.person_id for d in fetched} | written.new_persons
@@ -182,7 +171,7 @@ def flag_duplicate_doses(session: Session, user: str, package_id: str,
     # person_id alone uses ix_vaccination_person_date; day and vaccine are checked here
     # (a date filter in SQL lets SQLite pick the date index and scan the day)
     rest = persons - complete
-    for d in [*fetched, *(_stored(_in(conn, _DOSE + "v.person_id IN ({}) "
+    for d in [*fetched, *(_stored(select_in(conn, _DOSE + "v.person_id IN ({}) "
                                             "AND v.voided_at IS NULL", rest))
                           if rest else [])]:
         if d.person_id in persons and d.date in dates and d.product_key in products:

@@ -31,7 +31,14 @@ from sqlalchemy.orm import Session
 from core.db.base import new_id, utcnow
 from core.db.models import AuditEntry, ConflictEntry, ImportedPackage, SyncBase
 from core.db.versioning import next_versions
-from core.exchange.bulk import insert_rows, insert_tuples, placeholder, update_rows
+from core.exchange.bulk import (
+    IN_CHUNK,
+    insert_rows,
+    insert_tuples,
+    placeholder,
+    select_in,
+    update_rows,
+)
 from core.exchange.common import ImportReport, Steps
 from core.exchange.duplicates import DOSE_FIELDS, PERSON_FIELDS, Written, flag_duplicate_doses
 from core.exchange.sync_format import (
@@ -48,11 +55,10 @@ from core.services.records import LABELS
 
 AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 BASE_TABLE: Table = SyncBase.__table__  # type: ignore[assignment]
-CHUNK = 2_000  # ids per IN (...): below SQLite's 32,766 variables, few round trips
 assert [c.name for c in BASE_TABLE.columns] == ["entity", "entity_id", "base_hash", "package_id"]
 
 
-def chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+def chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -103,17 +109,9 @@ class Merger:
         return found
 
     def raw_in(self, sql: str, keys: Iterable[Any], *params: Any) -> list[Any]:
-        """Driver-level ``sql`` with ``{}`` replaced by an IN list, once per chunk of keys.
-
-        Existence checks need no result processing and no SQL compilation per chunk; the
-        keys are text (UUIDs, lot numbers, logins), stored as they are sent. (Their order
-        does not matter: SQLite sorts an IN list itself.)"""
-        conn, mark = self.s.connection(), placeholder(self.s.connection())
-        found: list[Any] = []
-        for part in chunks(list(set(keys))):
-            statement = sql.replace("{}", ", ".join([mark] * len(part)))
-            found += conn.exec_driver_sql(statement, (*params, *part)).fetchall()
-        return found
+        """``bulk.select_in`` on this session; the keys are text (UUIDs, lot numbers,
+        logins), stored as they are sent."""
+        return select_in(self.s.connection(), sql, keys, *params)
 
     def existing_ids(self, table_name: str, ids: set[str]) -> set[str]:
         if not ids:
