@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -37,3 +38,22 @@ def max_version(db: Database) -> int:
 
     with db.session() as s:
         return current_version(s)
+
+
+def export(db: Database, out: Path, full: bool = False) -> Path:
+    """A team's sync package (delta, or ``full``), written by its team lead."""
+    from core.exchange.sync_export import export_sync
+    from core.services.context import Actor
+
+    with db.session() as s:
+        export_sync(s, Actor.for_session(s, "leitung"), out, full=full)
+    return out
+
+
+def merge(db: Database, package: Path) -> dict[str, Any]:
+    """``import sync`` of one package on the hub; the report as JSON."""
+    from core.exchange.sync_import import import_sync
+    from core.services.context import Actor
+
+    with db.session() as s:
+        return import_sync(s, Actor.for_session(s, "iz.admin"), package).to_json()

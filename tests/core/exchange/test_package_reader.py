@@ -8,16 +8,9 @@ from pathlib import Path
 
 from core.db.engine import Database
 from core.exchange.package_reader import PackageReader, load_package
-from core.exchange.sync_export import export_sync
 from core.exchange.sync_import import import_sync, import_sync_many
 from core.services.context import Actor
-from tests.core.exchange.helpers import all_rows
-
-
-def export(db: Database, out: Path) -> Path:
-    with db.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), out)
-    return out
+from tests.core.exchange.helpers import all_rows, export
 
 
 def raw(db: Database, table: str) -> list[tuple[object, ...]]:

@@ -17,24 +17,11 @@ from core.db.models import (
     Person,
     Vaccination,
 )
-from core.exchange.sync_export import export_sync
-from core.exchange.sync_import import import_sync
 from core.exchange.sync_merge import decide
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, merge_persons
 from core.services.records import void
-from tests.core.exchange.helpers import counts, table_rows
-
-
-def export(db: Database, out: Path, full: bool = False) -> Path:
-    with db.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), out, full=full)
-    return out
-
-
-def merge(db: Database, package: Path) -> dict:
-    with db.session() as s:
-        return import_sync(s, Actor.for_session(s, "iz.admin"), package).to_json()
+from tests.core.exchange.helpers import counts, export, merge, table_rows
 
 
 def first_person_id(db: Database) -> str:

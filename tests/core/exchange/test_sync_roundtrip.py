@@ -9,20 +9,8 @@ from sqlalchemy import select
 from core.db.engine import Database
 from core.db.models import AuditEntry, ExportMark, ImportedPackage, Person
 from core.exchange.sync_export import export_sync
-from core.exchange.sync_import import import_sync
 from core.services.context import Actor
-from tests.core.exchange.helpers import all_rows, counts, max_version
-
-
-def export(db: Database, out: Path, full: bool = False) -> Path:
-    with db.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), out, full=full)
-    return out
-
-
-def merge(db: Database, package: Path) -> dict:
-    with db.session() as s:
-        return import_sync(s, Actor.for_session(s, "iz.admin"), package).to_json()
+from tests.core.exchange.helpers import all_rows, counts, export, max_version, merge
 
 
 def test_round_trip_counts_and_values_equal(team_a: Database, hub: Database,
