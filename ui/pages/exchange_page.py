@@ -136,12 +136,18 @@ class ExchangePage(QWidget):
         return button
 
     # -- plumbing ----------------------------------------------------------------------
+    @staticmethod
+    def _folder() -> Path:
+        """Where file dialogs of this page open (created on first use)."""
+        folder = data_dir() / "austausch"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def _path(self, path: str | None, title: str, name: str, pattern: str,
               save: bool) -> Path | None:
         if path:
             return Path(path)
-        folder = data_dir() / "austausch"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self._folder()
         if save:
             chosen, _f = QFileDialog.getSaveFileName(self, title, str(folder / name), pattern)
         else:
@@ -259,10 +265,8 @@ class ExchangePage(QWidget):
         """One or more packages; several (e.g. all teams' packages of an evening) are
         merged as one batch: all or nothing, the next read while one merges."""
         if paths is None:
-            folder = data_dir() / "austausch"
-            folder.mkdir(parents=True, exist_ok=True)
             chosen, _f = QFileDialog.getOpenFileNames(
-                self, self.tr("Pakete einlesen (mehrere wählbar)"), str(folder),
+                self, self.tr("Pakete einlesen (mehrere wählbar)"), str(self._folder()),
                 self.tr("Paket (*.zip)"))
             paths = chosen
         sources = [Path(p) for p in ([paths] if isinstance(paths, str) else paths)]
