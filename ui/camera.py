@@ -56,19 +56,33 @@ class CameraFrameSource(FrameSource):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtMultimedia import QMediaDevices
-
-        self._devices = QMediaDevices.videoInputs()
+        self._devices: list[object] | None = None  # looked up when the scan page first asks
         self._camera: object | None = None
         self._session: object | None = None
         self._sink: object | None = None
 
+    def _inputs(self) -> list[object]:
+        """The cameras, or none when QtMultimedia or its system libraries are missing.
+
+        QtMultimedia is imported here, not at start-up: on a machine without libpulse the
+        import fails, and the app must still start and scan with the hand scanner.
+        """
+        if self._devices is None:
+            try:
+                from PySide6.QtMultimedia import QMediaDevices
+
+                self._devices = list(QMediaDevices.videoInputs())
+            except (ImportError, OSError):
+                self._devices = []
+        return self._devices
+
     def available(self) -> bool:
-        return bool(self._devices)
+        return bool(self._inputs())
 
     def start(self) -> None:
-        if not self._devices or self._camera is not None:
+        if not self._inputs() or self._camera is not None:
             return
+        assert self._devices is not None
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QVideoSink
 
         camera = QCamera(self._devices[0], self)

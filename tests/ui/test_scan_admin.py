@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -68,8 +69,21 @@ def test_no_camera_says_so(qtbot: QtBot, db: Database, actor: Actor) -> None:
     source = CameraFrameSource()
     page = ScanPage(db, actor, source)
     qtbot.addWidget(page)
+    page.show()
     if not source.available():
         assert "Keine Kamera" in page.camera_label.text()
+
+
+def test_app_works_without_qtmultimedia(qtbot: QtBot, db: Database, actor: Actor,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without libpulse cannot import QtMultimedia: the scan page still works."""
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)  # import raises
+    source = CameraFrameSource()
+    page = ScanPage(db, actor, source)
+    qtbot.addWidget(page)
+    page.show()
+    assert not source.available()
+    assert "Keine Kamera" in page.camera_label.text()
 
 
 def test_scanner_line_and_adopt_new_person(qtbot: QtBot, db: Database, actor: Actor,

@@ -96,13 +96,14 @@ class ScanPage(QWidget):
         self.adopt_button.clicked.connect(self.adopt)
         self.source.frame.connect(self.on_frame)
         self.card.hide()
-        if source.available():
+
+    def showEvent(self, event: Any) -> None:
+        # The camera (and QtMultimedia) is looked up only when the page is first shown.
+        if self.source.available():
             self.camera_label.setText(self.tr("Kamera aktiv – Code vor die Kamera halten."))
         else:
             self.camera_label.setText(self.tr("Keine Kamera gefunden – Handscanner oder "
                                               "Bilddatei verwenden."))
-
-    def showEvent(self, event: Any) -> None:
         self.source.start()
         self.line.setFocus()
         super().showEvent(event)
