@@ -103,6 +103,10 @@ class Vaccination(Tracked, Voidable, Base):
     consent_recorded: Mapped[bool] = mapped_column(Boolean, default=False)
     anamnesis_recorded: Mapped[bool] = mapped_column(Boolean, default=False)
     form_version: Mapped[str] = mapped_column(String(50), default="")
+    #: JSON list of the consent-form item keys confirmed for this dose ("" before 0006).
+    consent_items: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: JSON list of Anamnese answers ``{"key", "answer", "form"}`` ("" before 0006).
+    anamnesis: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(String(30), default="verabreicht")
     override_reason: Mapped[str] = mapped_column(Text, default="")
 
