@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.catalog.products import Product, get_catalog
+from core.certificates.names import MAX_NAME, transliterate_part
+from core.certificates.names import transliterate as transliterate  # re-exported
 from core.db.models import Infection, Person, Vaccination
 from core.errors import ValidationError
 
@@ -30,43 +32,6 @@ COUNTRY = "DE"
 ISSUER_DE = "Robert Koch-Institut"
 #: ``is`` for certificates signed with a training key: never passes as real.
 ISSUER_TRAINING = "MUSTER – Impfteam-Training, kein gültiger Nachweis"
-MAX_NAME = 80
-
-#: ICAO 9303 Part 3 (6.A/6.B) transliterations that NFKD decomposition does not give.
-_ICAO = {
-    "Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS", "ẞ": "SS", "Æ": "AE", "Ø": "OE", "Å": "AA",
-    "Œ": "OE", "Þ": "TH", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H", "Ŋ": "N", "Ĳ": "IJ",
-    "İ": "I", "ı": "I", "Ŧ": "T", "Ŀ": "L",
-    # Cyrillic (ICAO 9303 table 6.B)
-    "А": "A", "Б": "B", "В": "V", "Г": "G", "Ґ": "G", "Д": "D", "Е": "E", "Ё": "E", "Є": "IE",
-    "Ж": "ZH", "З": "Z", "И": "I", "І": "I", "Ї": "I", "Й": "I", "К": "K", "Л": "L", "М": "M",
-    "Н": "N", "О": "O", "П": "P", "Р": "R", "С": "S", "Т": "T", "У": "U", "Ў": "U", "Ф": "F",
-    "Х": "KH", "Ц": "TS", "Ч": "CH", "Ш": "SH", "Щ": "SHCH", "Ъ": "IE", "Ы": "Y", "Ь": "",
-    "Э": "E", "Ю": "IU", "Я": "IA",
-    # Greek (ICAO 9303 table 6.C, simplified to single letters where it allows)
-    "Α": "A", "Β": "V", "Γ": "G", "Δ": "D", "Ε": "E", "Ζ": "Z", "Η": "I", "Θ": "TH", "Ι": "I",
-    "Κ": "K", "Λ": "L", "Μ": "M", "Ν": "N", "Ξ": "X", "Ο": "O", "Π": "P", "Ρ": "R", "Σ": "S",
-    "Τ": "T", "Υ": "Y", "Φ": "F", "Χ": "CH", "Ψ": "PS", "Ω": "O",
-}
-#: Characters that separate name parts and become the filler ``<``.
-_SEPARATORS = frozenset(" -‐‑–—_,.")
-
-
-def transliterate(name: str) -> str:
-    """ICAO 9303 machine-readable form: ``Müller`` -> ``MUELLER``, ``Smith-Jones`` ->
-    ``SMITH<JONES``; apostrophes vanish (``O'Brien`` -> ``OBRIEN``), unknown letters too."""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFC", name).upper():
-        if ch in _SEPARATORS:
-            if out and out[-1] != "<":
-                out.append("<")
-            continue
-        mapped = _ICAO.get(ch)
-        if mapped is None:
-            base = unicodedata.normalize("NFKD", ch)
-            mapped = "".join(c for c in base if "A" <= c <= "Z")
-        out.append(mapped)
-    return "".join(out).strip("<")[:MAX_NAME].rstrip("<")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +75,9 @@ def _name_part(value: str, field: str) -> str:
 def person_name(family: str, given: str) -> dict[str, str]:
     """The ``nam`` object; empty given names are left out (schema allows fn-only)."""
     fn, gn = _name_part(family, "Nachname"), _name_part(given, "Vorname")
-    nam = {"fn": fn, "fnt": transliterate(fn)}
+    nam = {"fn": fn, "fnt": transliterate_part(fn, "Nachname")}
     if gn:
-        nam.update({"gn": gn, "gnt": transliterate(gn)})
+        nam.update({"gn": gn, "gnt": transliterate_part(gn, "Vorname")})
     if not nam["fnt"] and not nam.get("gnt"):
         raise ValidationError("Name lässt sich nicht in Lateinschrift umschreiben (ICAO 9303).")
     return nam
