@@ -4,15 +4,16 @@ The certificate page is built from the *stored HC1 text* (what the QR says is wh
 page says, also on reprints) plus the § 22 IfSG details the QR does not carry (lot,
 physician, place). The QR is printed 80 mm wide with error correction Q: paper codes
 below ~60 mm were the most reported scanning problem (cwa-documentation #644, hcert-spec
-issue #6). Text uses the PDF core font Helvetica (no font file to ship; cp1252 covers
-German), so other scripts are shown in their ICAO transliteration. A certificate signed
-with a training key carries a red "MUSTER / Training" banner and a diagonal watermark.
+issue #6). Text is set in DejaVu Sans Condensed, shipped in ``resources/fonts`` and
+embedded (subset) in every PDF: names print as entered (Wiśniewski, Yılmaz, Παπαδόπουλος,
+Щербаков), never transliterated; the PDF core fonts only know cp1252. The UVCI alone uses
+the core font Courier (it is ASCII by construction). A certificate signed with a training
+key carries a red "MUSTER / Training" banner and a diagonal watermark.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,12 +26,17 @@ from qrcode.constants import ERROR_CORRECT_Q
 from core.catalog.valuesets import display
 from core.certificates.codec import decode_hc1
 from core.certificates.cose import parse_claims, parse_cose
-from core.certificates.payload import ISSUER_TRAINING, transliterate
+from core.certificates.payload import ISSUER_TRAINING
+from core.errors import UserError
+from core.paths import resource_path
 
 QR_WIDTH_MM = 80.0
 TRAINING_TEXT = "MUSTER / Training – kein gültiger Nachweis"
 _GREY = (90, 90, 90)
 _RED = (200, 0, 0)
+#: Family name under which the shipped Unicode TTFs are registered, by fpdf2 style.
+FONT = "DejaVu"
+_FONT_FILES = {"": "DejaVuSansCondensed.ttf", "B": "DejaVuSansCondensed-Bold.ttf"}
 
 #: § 22 Abs. 3 IfSG: what every vaccination documentation must point out.
 IFSG_22_3 = (
@@ -51,17 +57,19 @@ IFSG_22_3 = (
 )
 
 
-def latin(text: str) -> str:
-    """Text the core font can show: cp1252 kept, other letters transliterated."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            mapped = transliterate(ch).capitalize() if ch.isalpha() else ""
-            out.append(mapped or "?")
-    return "".join(out)
+def add_unicode_fonts(pdf: FPDF) -> None:
+    """Register DejaVu Sans Condensed (regular, bold) as ``FONT``; fpdf2 embeds the glyphs.
+
+    Every PDF producer calls this instead of using Helvetica, whose cp1252 encoding turned
+    ``ś``/``ş``/``ı``/``ř`` and all Greek and Cyrillic letters into substitutes. The
+    condensed cut is about as wide as Helvetica, so the page layout stays as designed.
+    """
+    for style, file in _FONT_FILES.items():
+        path = resource_path("fonts", file)
+        if not path.is_file():
+            raise UserError(f"Schriftdatei „{path}“ fehlt: Installation unvollständig, bitte "
+                            "Impfteam neu installieren.")
+        pdf.add_font(FONT, style, str(path))
 
 
 def qr_image(text: str, box_size: int = 10) -> Image.Image:
@@ -132,13 +140,13 @@ class _Page(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(15, 12, 15)
         self.set_creator("Impfteam")
-        self.core_fonts_encoding = "cp1252"  # WinAnsi: –, €, „“ besides Latin-1
+        add_unicode_fonts(self)
 
     def text_line(self, text: str, size: float = 10, style: str = "", height: float = 5.5,
                   color: tuple[int, int, int] = (0, 0, 0), width: float = 0) -> None:
-        self.set_font("Helvetica", style, size)
+        self.set_font(FONT, style, size)
         self.set_text_color(*color)
-        self.multi_cell(width, height, latin(text), new_x="LMARGIN", new_y="NEXT", align="L")
+        self.multi_cell(width, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.set_text_color(0, 0, 0)
 
     def watermark(self) -> None:
@@ -147,11 +155,11 @@ class _Page(FPDF):
         self.set_fill_color(*_RED)
         self.rect(0, 0, 210, 10, style="F")
         self.set_xy(0, 2)
-        self.set_font("Helvetica", "B", 12)
+        self.set_font(FONT, "B", 12)
         self.set_text_color(255, 255, 255)
-        self.cell(210, 6, latin(TRAINING_TEXT), align="C")
+        self.cell(210, 6, TRAINING_TEXT, align="C")
         with self.local_context(fill_opacity=0.12), self.rotation(35, 105, 160):
-            self.set_font("Helvetica", "B", 110)
+            self.set_font(FONT, "B", 110)
             self.set_text_color(*_RED)
             self.set_xy(5, 140)
             self.cell(200, 40, "MUSTER", align="C")
@@ -159,13 +167,13 @@ class _Page(FPDF):
 
     def field(self, label: str, value: str, x: float, width: float) -> None:
         self.set_x(x)
-        self.set_font("Helvetica", "", 8)
+        self.set_font(FONT, "", 8)
         self.set_text_color(*_GREY)
-        self.cell(width, 4, latin(label), new_x="LEFT", new_y="NEXT")
+        self.cell(width, 4, label, new_x="LEFT", new_y="NEXT")
         self.set_x(x)
-        self.set_font("Helvetica", "B", 11)
+        self.set_font(FONT, "B", 11)
         self.set_text_color(0, 0, 0)
-        self.multi_cell(width, 5.5, latin(value or "–"), new_x="LEFT", new_y="NEXT", align="L")
+        self.multi_cell(width, 5.5, value or "–", new_x="LEFT", new_y="NEXT", align="L")
         self.ln(1.2)
 
 
@@ -201,8 +209,9 @@ def render_certificate(sheet: CertificateSheet) -> bytes:
         pdf.field(label, value, 102, 93)
     pdf.set_y(max(pdf.get_y(), top + QR_WIDTH_MM + 4))
     pdf.text_line("Zertifikatkennung (UVCI)", 8, color=_GREY, height=4)
-    pdf.set_font("Courier", "B", 11)
-    pdf.cell(0, 6, latin(str(entry.get("ci", ""))), new_x="LMARGIN", new_y="NEXT")
+    uvci = str(entry.get("ci", ""))
+    pdf.set_font("Courier" if uvci.isascii() else FONT, "B", 11)
+    pdf.cell(0, 6, uvci, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.text_line(f"Verantwortliche Ärztin / verantwortlicher Arzt: {sheet.physician or '–'}", 10)
     if sheet.place or sheet.team:
@@ -227,12 +236,12 @@ def _next_dose_box(pdf: _Page, sheet: CertificateSheet) -> None:
     pdf.set_xy(18, y + 2)
     when = (f"frühestens am {sheet.next_dose:%d.%m.%Y}" if sheet.next_dose
             else "derzeit keine weitere Impfung empfohlen")
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 5, latin(f"Nächste Impfung: {when}"), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(0, 5, f"Nächste Impfung: {when}", new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*_GREY)
     note = sheet.next_dose_note or "Nach den am Ausstellungstag geltenden Impfempfehlungen."
-    pdf.multi_cell(174, 3.8, latin(note[:300]), new_x="LMARGIN", new_y="NEXT", align="L",
+    pdf.multi_cell(174, 3.8, note[:300], new_x="LMARGIN", new_y="NEXT", align="L",
                    max_line_height=3.8)
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(y + 19)
@@ -314,7 +323,7 @@ def render_measles(sheet: MeaslesSheet) -> bytes:
     pdf.text_line(f"Ort, Datum: {sheet.place or '__________'}, {issued:%d.%m.%Y}", 8,
                   width=80)
     pdf.set_xy(110, y + 1)
-    pdf.set_font("Helvetica", "", 8)
-    pdf.multi_cell(85, 4.5, latin(f"Unterschrift und Stempel der Ärztin/des Arztes\n"
-                                  f"{sheet.physician}"))
+    pdf.set_font(FONT, "", 8)
+    pdf.multi_cell(85, 4.5, f"Unterschrift und Stempel der Ärztin/des Arztes\n"
+                            f"{sheet.physician}")
     return bytes(pdf.output())

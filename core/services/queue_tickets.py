@@ -13,7 +13,7 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from core.certificates.pdf import latin, qr_image
+from core.certificates.pdf import FONT, add_unicode_fonts, qr_image
 from core.db.models import Visit
 from core.errors import ValidationError
 from core.services import records
@@ -33,10 +33,10 @@ def ticket_pdf(session: Session, visit_id: str, count: int, out: Path,
     visit = records.find_active(session, Visit, visit_id)
     start = first or next_ticket_number(session, visit.id)
     pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "cp1252"  # WinAnsi: – and „“ as in the certificates
+    add_unicode_fonts(pdf)  # site names print as entered, in any script DejaVu covers
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0)
-    title = latin(f"{visit.site.name} – {visit.date:%d.%m.%Y}")
+    title = f"{visit.site.name} – {visit.date:%d.%m.%Y}"
     for index in range(count):
         slot = index % (COLUMNS * ROWS)
         if slot == 0:
@@ -47,13 +47,13 @@ def ticket_pdf(session: Session, visit_id: str, count: int, out: Path,
         pdf.set_draw_color(170, 170, 170)
         pdf.rect(x + 2, y + 2, CARD_W - 4, CARD_H - 4)
         pdf.set_xy(x + 4, y + 4)
-        pdf.set_font("Helvetica", "B", 22)
+        pdf.set_font(FONT, "B", 22)
         pdf.cell(CARD_W - 8, 10, f"Nr. {number}", align="C")
         buffer = io.BytesIO()
         qr_image(Ticket(visit.id, number).text(), box_size=6).save(buffer, format="PNG")
         pdf.image(buffer, x=x + (CARD_W - 42) / 2, y=y + 15, w=42, h=42)
         pdf.set_xy(x + 4, y + 58)
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font(FONT, "", 8)
         pdf.multi_cell(CARD_W - 8, 4, title, align="C")
     try:
         out.write_bytes(bytes(pdf.output()))
