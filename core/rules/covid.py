@@ -59,6 +59,7 @@ def evaluate_covid(
         reasons.append(f"Keine Regel zur Grundimmunisierung am {de(on_day)} in Kraft.")
     out.series_complete = series.complete
     out.booster = bool(series.boosters)
+    out.series = series
 
     geimpft = _vaccinated(series, today, on_day, out)
     genesen = _recovered(infections, today, on_day, out)
@@ -97,6 +98,11 @@ def _vaccinated(series: Series, today: RulesOnDate, on_day: date, out: CovidStat
     days = rule.params.min_full_days_after_last_dose
     last = de(series.last_required.date)
     basis = f"{days} volle Tage nach der letzten erforderlichen Dosis vom {last}"
+    if series.implied:
+        basis = (
+            f"{days} volle Tage nach der Auffrischimpfung vom {last} (Grundimmunisierung "
+            "davor laut Nachweis, ohne Datum)"
+        )
     if series.via_infection is not None and series.completed_on != series.last_required.date:
         basis += f" und nach der Infektion vom {de(series.via_infection.date)}"
     if series.protected_from <= on_day:
@@ -276,13 +282,15 @@ def _exemption(
 def _booster_due(
     birth: date, age: int, series: Series, today: RulesOnDate, on_day: date, out: CovidStatus
 ) -> date | None:
-    if not series.complete or series.completed_on is None or series.last_required is None:
+    if not series.complete:
         return None
     if series.boosters:
         out.reasons.append(
             f"Auffrischimpfung erhalten am {de(series.boosters[0].date)} "
             f"({series.boosters[0].product.name}); keine weitere Auffrischimpfung hinterlegt."
         )
+        return None
+    if series.completed_on is None or series.last_required is None:
         return None
     rule = today.booster
     if rule is None:

@@ -15,28 +15,53 @@ from core.rules.datemath import add_months, age_years, de
 from core.rules.model import Vaccination
 from core.rules.result import Finding
 from core.rules.ruleset import RuleBook
-from core.rules.series import Series
+from core.rules.series import Series, dose_label, follows_gap
 
 
 def dose_warnings(birth: date, series: Series, book: RuleBook) -> Iterator[Finding]:
-    """All findings for the doses of ``series`` (series doses first, then boosters)."""
+    """All findings for the doses of ``series``: age checks, then intervals inside the
+    series, then booster checks (the order the ``status`` output has always had)."""
     doses = series.series_doses + series.boosters
-    for number, dose in enumerate(doses, 1):
-        yield from _age_checks(birth, number, dose, book)
-    previous: Vaccination | None = None
-    for number, dose in enumerate(series.series_doses, 1):
-        if previous is not None:
-            yield from _interval_checks(number, previous, dose, book)
-        previous = dose
-    for number, dose in enumerate(series.boosters, len(series.series_doses) + 1):
-        yield from _booster_checks(birth, number, dose, series, book)
+    for index in range(len(doses)):
+        yield from _age_checks(birth, _label(series, doses, index), doses[index], book)
+    for index in range(1, len(series.series_doses)):
+        yield from _interval(series, doses, index, book)
+    for index in range(len(series.series_doses), len(doses)):
+        yield from _booster_checks(birth, index, doses, series, book)
 
 
-def _age_checks(birth: date, number: int, dose: Vaccination, book: RuleBook) -> Iterator[Finding]:
+def dose_findings(birth: date, series: Series, book: RuleBook, index: int) -> Iterator[Finding]:
+    """Findings for the one dose at ``index`` of ``series_doses + boosters`` only: what
+    the dose form asks for each product in stock, without evaluating the whole person."""
+    doses = series.series_doses + series.boosters
+    yield from _age_checks(birth, _label(series, doses, index), doses[index], book)
+    if 0 < index < len(series.series_doses):
+        yield from _interval(series, doses, index, book)
+    if index >= len(series.series_doses):
+        yield from _booster_checks(birth, index, doses, series, book)
+
+
+def _number(series: Series, index: int) -> int:
+    return series.numbers[index] if index < len(series.numbers) else index + 1
+
+
+def _label(series: Series, doses: list[Vaccination], index: int) -> str:
+    return dose_label(doses[index], _number(series, index))
+
+
+def _interval(
+    series: Series, doses: list[Vaccination], index: int, book: RuleBook
+) -> Iterator[Finding]:
+    """Interval checks need the previous dose's date: none after undated doses."""
+    if series.numbers and follows_gap(series.numbers, index):
+        return
+    yield from _interval_checks(_label(series, doses, index), doses[index - 1], doses[index], book)
+
+
+def _age_checks(birth: date, label: str, dose: Vaccination, book: RuleBook) -> Iterator[Finding]:
     rules = book.on(dose.date)
     key = dose.product.key
     age = age_years(birth, dose.date)
-    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
     minimum = rules.min_age.get(key)
     if minimum is not None:
         if age < minimum.params.min_age_years:
@@ -63,10 +88,9 @@ def _age_checks(birth: date, number: int, dose: Vaccination, book: RuleBook) -> 
 
 
 def _interval_checks(
-    number: int, previous: Vaccination, dose: Vaccination, book: RuleBook
+    label: str, previous: Vaccination, dose: Vaccination, book: RuleBook
 ) -> Iterator[Finding]:
     rules = book.on(dose.date)
-    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
     interval = rules.interval
     gap = (dose.date - previous.date).days
     if interval is not None:
@@ -89,10 +113,11 @@ def _interval_checks(
 
 
 def _booster_checks(
-    birth: date, number: int, dose: Vaccination, series: Series, book: RuleBook
+    birth: date, index: int, doses: list[Vaccination], series: Series, book: RuleBook
 ) -> Iterator[Finding]:
+    dose = doses[index]
     rules = book.on(dose.date)
-    label = f"Dosis {number} am {de(dose.date)} ({dose.product.name})"
+    label = _label(series, doses, index)
     use = rules.product_use.get(dose.product.key)
     if use is not None and not use.params.booster:
         yield Finding(
@@ -103,7 +128,7 @@ def _booster_checks(
     booster = rules.booster
     if booster is None or series.completed_on is None or series.last_required is None:
         return
-    if number != len(series.series_doses) + 1:
+    if index != len(series.series_doses):
         return  # only the first booster has a recommended interval to the series
     age = age_years(birth, dose.date)
     earliest: date | None = None

@@ -93,7 +93,41 @@ def _vaccination(
             f"{where}.disease",
             f"„{disease}“ passt nicht zum Impfstoff {product.name} ({product.disease}).",
         )
-    return Vaccination(day, product)
+    documented = _documented(entry, where)
+    return Vaccination(day, product, documented)
+
+
+#: Highest dose number a proof may state (the DB allows any positive number; 10 is
+#: far beyond any real series and catches typos such as 22 for 2/2).
+MAX_DOSE_NUMBER = 10
+
+
+def _dose_int(entry: dict[str, Any], key: str, where: str) -> int | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    field = f"{where}.{key}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = value if isinstance(value, float) else json_type(value)
+        raise _fail(field, f"Ganze Zahl erwartet, nicht {shown}.")
+    if not 1 <= value <= MAX_DOSE_NUMBER:
+        raise _fail(field, f"{value} liegt nicht zwischen 1 und {MAX_DOSE_NUMBER}.")
+    return value
+
+
+def _documented(entry: dict[str, Any], where: str) -> tuple[int, int] | None:
+    """``dose_number``/``series_total`` as the proof states them (dn/sd), both or none."""
+    number = _dose_int(entry, "dose_number", where)
+    total = _dose_int(entry, "series_total", where)
+    if number is None and total is None:
+        return None
+    if number is None or total is None:
+        missing = "dose_number" if number is None else "series_total"
+        raise _fail(
+            f"{where}.{missing}",
+            "Angabe fehlt: dose_number und series_total nur zusammen angeben.",
+        )
+    return number, total
 
 
 def _test_type(entry: dict[str, Any], key: str, where: str) -> str:

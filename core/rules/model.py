@@ -19,6 +19,8 @@ MEASLES = "measles"
 
 #: Test types (core.db.codes.TEST_TYPES): nucleic-acid tests and rapid antigen tests.
 TEST_TYPES = ("PCR", "NAAT", "RAT")
+#: The nucleic-acid tests among them (used where no rule names the confirming tests).
+NUCLEIC_ACID_TESTS = frozenset({"PCR", "NAAT"})
 
 #: Measles evidence kinds (core.db.codes.MEASLES_EVIDENCE_KINDS).
 MEASLES_EVIDENCE_KINDS = ("immunitaet", "kontraindikation", "bestaetigung")
@@ -26,10 +28,18 @@ MEASLES_EVIDENCE_KINDS = ("immunitaet", "kontraindikation", "bestaetigung")
 
 @dataclass(frozen=True, slots=True)
 class Vaccination:
-    """One dose: the day it was given and the resolved catalog product (gives the disease)."""
+    """One dose: the day it was given and the resolved catalog product (gives the disease).
+
+    ``documented`` is ``(dose_number, series_total)`` as a back-entered proof states it
+    (a certificate's dn/sd, an Impfpass entry). A DCC carries only the last dose, so a
+    stored "2/2" is often the only record of a series; the series split (``series.py``)
+    reads these numbers so the earlier, undated doses still count. ``None`` for doses
+    given here: the rules count those themselves.
+    """
 
     date: date
     product: Product
+    documented: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from core.rules.datemath import iso
+from core.rules.series import Series
 
 #: Values of ``covid19.status``, strongest proof first.
 COVID_STATUSES = ("geimpft", "genesen", "getestet", "unvollstaendig", "ungeimpft")
@@ -43,6 +44,9 @@ class CovidStatus:
     reasons: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    #: The split the verdict used (not serialised): lets the dose form number the next
+    #: dose (``numbering.next_numbers``) without evaluating the person again.
+    series: Series | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
