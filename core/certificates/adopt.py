@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from core.certificates.holder import Prefill, is_booster
+from core.certificates.holder import Prefill
 from core.errors import ValidationError
+from core.rules.numbering import is_booster
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, resolve_person
 from core.services.vaccinations import VaccinationInput, record_vaccination

@@ -5,24 +5,25 @@ person's history, so the holder's status is judged the way CovPass Check does, p
 certificate, while every date-dependent number comes from the rules evaluator
 (``core.rules.evaluate_person``): the 14-day wait after a completed series, the
 test windows and the recovery window. For a completed multi-dose series only the last
-dose's date is known; the evaluator is given the earlier doses 42 days apart, which
-only matters for interval warnings (ignored here), never for ``protected_from``.
+dose's date is known; the evaluator gets that one dose with its documented dn/sd, which
+count the undated earlier doses. What dn/sd mean (booster or not) is decided by
+``core.rules.numbering.is_booster``, re-exported here for existing callers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from core.catalog.products import Product, get_catalog
 from core.rules import evaluate_person
 from core.rules.model import CovidTest, Infection, PersonDocument, Vaccination
+from core.rules.numbering import is_booster as is_booster  # re-exported for old callers
 
 #: LOINC test types -> the evaluator's test types.
 TEST_TYPES = {"LP6464-4": "NAAT", "LP217198-3": "RAT"}
 NEGATIVE = "260415000"
-_ASSUMED_INTERVAL = timedelta(days=42)
 
 
 @dataclass(slots=True)
@@ -104,11 +105,6 @@ def _covid_product(mp: Any) -> Product | None:
     return product if product is not None and product.disease == "covid19" else None
 
 
-def is_booster(dn: int, sd: int) -> bool:
-    """German/EU encoding: 3/3, 4/4 after a 2-dose base; 2/1, 3/1 after Janssen/recovery."""
-    return dn > sd or (dn >= 3 and dn == sd) or (sd == 1 and dn >= 2)
-
-
 def _vaccination(entry: dict[str, Any], birth: date, at: datetime) -> HolderStatus:
     dn, sd, day = entry.get("dn"), entry.get("sd"), _day(entry.get("dt"))
     if not isinstance(dn, int) or not isinstance(sd, int) or day is None:
@@ -128,9 +124,8 @@ def _vaccination(entry: dict[str, Any], birth: date, at: datetime) -> HolderStat
     if sd == 1 and product.standard_doses > 1:
         return HolderStatus("vollstaendig", [
             f"Impfung nach Genesung (1/1, {product.name}) vom {day:%d.%m.%Y}: vollständig."])
-    doses = tuple(Vaccination(day - _ASSUMED_INTERVAL * (sd - n), product)
-                  for n in range(1, sd + 1))
-    covid = evaluate_person(PersonDocument(birth, vaccinations=doses), at).covid19
+    dose = Vaccination(day, product, documented=(dn, sd))
+    covid = evaluate_person(PersonDocument(birth, vaccinations=(dose,)), at).covid19
     rules = list(covid.rules)
     if covid.status == "geimpft":
         since = f" seit {covid.protected_from:%d.%m.%Y}" if covid.protected_from else ""

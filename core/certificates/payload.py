@@ -36,10 +36,12 @@ ISSUER_TRAINING = "MUSTER – Impfteam-Training, kein gültiger Nachweis"
 
 @dataclass(frozen=True, slots=True)
 class DoseEvent:
-    """A dose as the numbering sees it: day and product (voided doses never get here)."""
+    """A dose as the numbering sees it: day and product (voided doses never get here);
+    ``documented`` is the (dn, sd) a back-entered proof states, when known."""
 
     date: date
     product: Product
+    documented: tuple[int, int] | None = None
 
 
 def german_dose_numbers(
@@ -48,20 +50,29 @@ def german_dose_numbers(
 ) -> tuple[int, int]:
     """``(dn, sd)`` for ``dose`` given the person's other COVID-19 doses and infections.
 
+    The numbers come from ``core.rules.numbering.next_numbers`` – the function that also
+    numbers the stored dose – with the series the rules in force on the dose date see
+    in the earlier doses (infections count as nucleic-acid confirmed: only their dates
+    reach the certificate), so certificate and record cannot disagree.
     ``recorded_number`` (the dose number entered at the desk) wins when it is higher than
     the doses we know of, so a person whose earlier doses were never back-entered still
     gets the right running total; the base series then counts as a standard one.
     """
+    # Imported here: the rule book is only needed when a certificate is numbered.
+    from core.rules import Infection as RuleInfection
+    from core.rules import Vaccination as RuleDose
+    from core.rules import get_rulebook, next_numbers, split_series
+
     earlier = sorted((d for d in history if d.date < dose.date), key=lambda d: d.date)
-    running = max(len(earlier) + 1, recorded_number)
+    prior = [RuleDose(d.date, d.product, d.documented) for d in earlier]
+    days = sorted(day for day in infections_before if day <= dose.date)
     first = earlier[0] if earlier else dose
-    infected_before_first = any(day < first.date for day in infections_before)
-    if first.product.standard_doses == 1 or infected_before_first:
-        return running, 1
-    series = max(first.product.standard_doses, 1)
-    if running <= series:
-        return running, series
-    return running, running
+    series = split_series(prior, [RuleInfection(day, "PCR") for day in days],
+                          get_rulebook().on(dose.date))
+    dn, sd, _ = next_numbers(prior, dose.product, series, on=dose.date,
+                             infection_before=any(day < first.date for day in days),
+                             recorded_number=recorded_number)
+    return dn, sd
 
 
 def _name_part(value: str, field: str) -> str:

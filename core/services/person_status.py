@@ -57,10 +57,15 @@ def stored_doses(session: Session, person_id: str) -> list[Vaccination]:
 
 def person_document(session: Session, person_id: str,
                     extra: list[RuleDose] | None = None) -> PersonDocument:
+    """The rules' view of a stored person. Back-entered doses carry the dn/sd their
+    proof states (a certificate holds only the last dose, so a stored "2/2" stands for
+    the whole series); doses given here are counted by the rules as they are."""
+    back_entries = ("nachtrag_zertifikat", "nachtrag_impfpass")  # core.db.codes.SOURCES
     person = resolve_person(session, person_id)
     ids = person_ids(session, person_id)
     catalog = get_catalog()
-    doses = [RuleDose(v.date, catalog.require(v.product_key))
+    doses = [RuleDose(v.date, catalog.require(v.product_key),
+                      (v.dose_number, v.series_total) if v.source in back_entries else None)
              for v in stored_doses(session, person_id)]
     infections = tuple(RuleInfection(i.positive_test_date, i.test_type) for i in session.scalars(
         select(Infection).where(Infection.person_id.in_(ids), Infection.voided_at.is_(None))))
