@@ -7,6 +7,8 @@ replays images, which is how the tests drive the page on machines without a came
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -56,12 +58,12 @@ class CameraFrameSource(FrameSource):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._devices: list[object] | None = None  # looked up when the scan page first asks
+        self._devices: list[Any] | None = None  # looked up when the scan page first asks
         self._camera: object | None = None
         self._session: object | None = None
         self._sink: object | None = None
 
-    def _inputs(self) -> list[object]:
+    def _inputs(self) -> list[Any]:
         """The cameras, or none when QtMultimedia or its system libraries are missing.
 
         QtMultimedia is imported here, not at start-up: on a machine without libpulse the

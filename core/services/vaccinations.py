@@ -20,6 +20,12 @@ from core.db.models import Lot, LotAllocation, Person, Staff, Vaccination, Visit
 from core.errors import ValidationError
 from core.services import records
 from core.services.context import Actor, audit, stamp_new
+from core.services.dose_checks import (
+    PHYSICIAN_ROLES,
+    VACCINATOR_ROLES,
+    require_dose_day,
+    require_member,
+)
 from core.services.persons import resolve_person
 from core.services.validation import not_in_future, require_code
 
@@ -45,6 +51,8 @@ class VaccinationInput:
     consent_recorded: bool = False
     anamnesis_recorded: bool = False
     form_version: str = ""
+    consent_items: str = ""  # JSON list of confirmed item keys (core.usecases.consent)
+    anamnesis: str = ""  # JSON list of answers
     source: str = "verabreicht"
     override_reason: str = ""
     external_id: str | None = None
@@ -128,13 +136,17 @@ def record_vaccination(
             f"Für diese Person ist am {data.date:%d.%m.%Y} schon eine Impfung gegen "
             "dieselbe Krankheit dokumentiert.", field="date")
     lot_id, lot_number, visit_id = None, data.lot_number.strip(), None
+    physician_id = vaccinator_id = None
     if source == "verabreicht":
         if not data.visit_id or not data.lot_id:
             raise ValidationError("Einsatz und Charge sind für eine verabreichte Impfung nötig.",
                                   field="lot")
         visit = records.find_active(session, Visit, data.visit_id)
-        if visit.status == "abgeschlossen":
-            raise ValidationError("Der Einsatz ist abgeschlossen; keine neuen Impfungen.")
+        require_dose_day(visit, today)
+        if data.date != today:
+            raise ValidationError(
+                f"Impfdatum: eine verabreichte Impfung wird am selben Tag dokumentiert "
+                f"({today:%d.%m.%Y}); frühere Impfungen bitte als Nachtrag.", field="date")
         lot = records.find_active(session, Lot, data.lot_id)
         _check_lot(session, visit, lot, product.key, data.date)
         if not (data.consent_recorded and data.anamnesis_recorded):
@@ -143,17 +155,21 @@ def record_vaccination(
         if not data.physician_id:
             raise ValidationError("Verantwortliche Ärztin/verantwortlicher Arzt fehlt.",
                                   field="physician")
+        physician_id = require_member(session, visit, data.physician_id, "Ärztin/Arzt",
+                                      PHYSICIAN_ROLES).id
+        vaccinator_id = require_member(session, visit, data.vaccinator_id, "Impfende/r",
+                                       VACCINATOR_ROLES).id
         lot_id, lot_number, visit_id = lot.id, lot.lot_number, visit.id
     dose = Vaccination(
         person_id=person.id, visit_id=visit_id, date=data.date, product_key=product.key,
         lot_id=lot_id, lot_number=lot_number, disease=product.disease,
         dose_number=data.dose_number, series_total=data.series_total, booster=data.booster,
         indication=data.indication, injection_site=data.injection_site,
-        physician_id=_staff(session, data.physician_id, "Arzt", "arzt"),
-        vaccinator_id=_staff(session, data.vaccinator_id or data.physician_id, "Impfende", None),
+        physician_id=physician_id, vaccinator_id=vaccinator_id,
         informed_by_id=_staff(session, data.informed_by_id, "Aufklärung", None),
         consent_recorded=data.consent_recorded, anamnesis_recorded=data.anamnesis_recorded,
-        form_version=data.form_version, source=source,
+        form_version=data.form_version, consent_items=data.consent_items,
+        anamnesis=data.anamnesis, source=source,
         override_reason=data.override_reason.strip(), external_id=data.external_id,
     )
     stamp_new(dose, actor)

@@ -44,7 +44,8 @@ def _dose(db: Database, actor: Actor, world: World, product: str = "Comirnaty",
         if product == "Comirnaty" and day == TODAY:
             data = VaccinationInput(world.person_id, day, product, number, series,
                                     visit_id=world.visit_id, lot_id=world.lot_id,
-                                    physician_id=world.doctor_id, consent_recorded=True,
+                                    physician_id=world.doctor_id, vaccinator_id=world.vaccinator_id,
+                                    consent_recorded=True,
                                     anamnesis_recorded=True)
         else:
             data = VaccinationInput(world.person_id, day, product, number, series,
