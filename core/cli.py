@@ -27,7 +27,10 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "persons",
+    "staff",
     "visits",
+    "checkin",
+    "dose",
     "status",
     "selftest",
     "export",

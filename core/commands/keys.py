@@ -1,4 +1,5 @@
-"""``keys training --out DIR`` and ``keys install --key PEM --cert PEM`` (and ``keys show``).
+"""``keys training --out DIR``, ``keys install --key PEM --cert PEM``, ``keys show`` and
+``keys trust FILE`` (install a DSC trust list into the data dir).
 
 The private key is never printed: ``install`` and ``show`` report the kid, the DSC's
 subject, validity and whether it is a training key, nothing else.
@@ -41,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = commands.add_parser("show", parents=[json_parent()],
                                help="installierten Schlüssel anzeigen (ohne den Schlüssel selbst)")
     show.set_defaults(handler=run_show)
+    trust = commands.add_parser(
+        "trust", parents=[json_parent()],
+        help="Vertrauensliste (JSON-DSC-Liste oder PEM/DER-Zertifikat) installieren; "
+        "Scan-Seite und verify ohne --trust nutzen sie")
+    trust.add_argument("file", metavar="FILE",
+                       help="JSON-DSC-Liste, PEM- oder DER-Datei (oder ein Ordner davon)")
+    trust.set_defaults(handler=run_trust)
 
 
 def describe(identity: SigningIdentity) -> dict[str, Any]:
@@ -85,4 +93,26 @@ def run_show(ctx: CliContext) -> int:
         raise UserError("Kein Signaturschlüssel installiert (keys install --key … --cert …).")
     info = describe(identity)
     ctx.emit(info, _text(info))
+    return 0
+
+
+def run_trust(ctx: CliContext) -> int:
+    """Check the whole list first; only a readable list with certificates is stored."""
+    from core.certificates.trust import TrustListError, install_trust_list, load_trust
+
+    source = Path(ctx.args.file)
+    try:
+        if not len(load_trust(source)):
+            raise UserError(f"Vertrauensliste „{source}“ enthält kein Zertifikat.")
+        installed = install_trust_list(source)
+    except TrustListError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"Vertrauensliste kann nicht gespeichert werden ({exc.strerror}).") \
+            from None
+    stamp = installed.updated_at
+    payload = {"certificates": len(installed),
+               "list_date": stamp.isoformat(timespec="seconds") if stamp else None}
+    ctx.emit(payload, f"Vertrauensliste installiert: {len(installed)} Signaturzertifikat(e)"
+             + (f", Stand {stamp:%d.%m.%Y}." if stamp else "."))
     return 0
