@@ -6,7 +6,6 @@ infections, measles evidence) so the GUI shows exactly what ``status`` would com
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -23,17 +22,6 @@ from core.rules import (
 )
 from core.rules import Vaccination as RuleDose
 from core.services.persons import resolve_person
-
-
-@dataclass(frozen=True, slots=True)
-class DoseSuggestion:
-    """What the form pre-fills: dose number, series length, booster, and why."""
-
-    dose_number: int
-    series_total: int
-    booster: bool
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def person_ids(session: Session, person_id: str) -> list[str]:
@@ -56,17 +44,26 @@ def stored_doses(session: Session, person_id: str) -> list[Vaccination]:
 
 
 def person_document(session: Session, person_id: str,
-                    extra: list[RuleDose] | None = None) -> PersonDocument:
+                    extra: list[RuleDose] | None = None, *,
+                    ids: list[str] | None = None,
+                    stored: list[Vaccination] | None = None) -> PersonDocument:
     """The rules' view of a stored person. Back-entered doses carry the dn/sd their
     proof states (a certificate holds only the last dose, so a stored "2/2" stands for
-    the whole series); doses given here are counted by the rules as they are."""
+    the whole series); doses given here are counted by the rules as they are.
+
+    ``ids`` (``person_ids``, survivor first) and ``stored`` (``stored_doses``) may be
+    passed by a caller that already loaded them, so the merge chain is walked once."""
     back_entries = ("nachtrag_zertifikat", "nachtrag_impfpass")  # core.db.codes.SOURCES
-    person = resolve_person(session, person_id)
-    ids = person_ids(session, person_id)
+    ids = ids if ids is not None else person_ids(session, person_id)
+    person = session.get_one(Person, ids[0])
+    if stored is None:
+        stored = list(session.scalars(select(Vaccination).where(
+            Vaccination.person_id.in_(ids), Vaccination.voided_at.is_(None))
+            .order_by(Vaccination.date, Vaccination.dose_number)))
     catalog = get_catalog()
     doses = [RuleDose(v.date, catalog.require(v.product_key),
                       (v.dose_number, v.series_total) if v.source in back_entries else None)
-             for v in stored_doses(session, person_id)]
+             for v in stored]
     infections = tuple(RuleInfection(i.positive_test_date, i.test_type) for i in session.scalars(
         select(Infection).where(Infection.person_id.in_(ids), Infection.voided_at.is_(None))))
     evidence = tuple(RuleEvidence(e.kind, e.date) for e in session.scalars(
@@ -78,27 +75,3 @@ def person_document(session: Session, person_id: str,
 
 def person_status(session: Session, person_id: str, on: date) -> StatusResult:
     return evaluate_person(person_document(session, person_id), on)
-
-
-def suggest_dose(session: Session, person_id: str, product: str, on: date) -> DoseSuggestion:
-    """Dose number and booster flag for a new dose, with the warnings it would raise."""
-    item = get_catalog().require(product)
-    before = person_status(session, person_id, on)
-    prior = [v for v in stored_doses(session, person_id)
-             if v.disease == item.disease and v.date <= on]
-    # A back-entered "2/2" from a certificate is often the only record of a series, so
-    # the documented dose numbers count as much as the number of stored doses.
-    number = max(len(prior), *(v.dose_number for v in prior), 0) + 1
-    documented_complete = any(v.dose_number >= v.series_total for v in prior)
-    if item.disease == "covid19":
-        booster = before.covid19.series_complete or documented_complete or item.booster_only
-        total = number if booster else max(item.standard_doses, number)
-        reasons = list(before.covid19.reasons)
-    else:
-        booster, total = False, max(item.standard_doses, number)
-        reasons = list(before.measles.reasons)
-    after = evaluate_person(person_document(session, person_id, [RuleDose(on, item)]), on)
-    old = {w.message for w in (*before.covid19.warnings, *before.measles.warnings)}
-    new = [w.message for w in (*after.covid19.warnings, *after.measles.warnings)
-           if w.message not in old]
-    return DoseSuggestion(number, total, booster, reasons, new)

@@ -44,7 +44,8 @@ class PersonRecord:
     person_id: str
     ids: tuple[str, ...]
     document: PersonDocument
-    status: StatusResult
+    #: None when loaded for a write: numbering and warnings need the document only.
+    status: StatusResult | None
     doses: tuple[StoredDose, ...]
 
     def doses_of(self, disease: str) -> list[StoredDose]:
@@ -60,16 +61,18 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_record(session: Session, person_id: str, on: date) -> PersonRecord:
-    ids = tuple(person_ids(session, person_id))
-    document = person_document(session, person_id)
-    status = evaluate_person(document, on)
-    rows = session.scalars(select(Vaccination).where(
+def load_record(session: Session, person_id: str, on: date,
+                evaluate: bool = True) -> PersonRecord:
+    """Walk the merge chain once, read the doses once, evaluate the rules once."""
+    ids = person_ids(session, person_id)
+    rows = list(session.scalars(select(Vaccination).where(
         Vaccination.person_id.in_(ids), Vaccination.voided_at.is_(None))
-        .order_by(Vaccination.date, Vaccination.dose_number))
+        .order_by(Vaccination.date, Vaccination.dose_number)))
+    document = person_document(session, ids[0], ids=ids, stored=rows)
+    status = evaluate_person(document, on) if evaluate else None
     doses = tuple(StoredDose(v.id, v.date, v.product_key, v.disease, v.dose_number,
                              v.series_total, v.booster, v.source) for v in rows)
-    return PersonRecord(ids[0], ids, document, status, doses)
+    return PersonRecord(ids[0], tuple(ids), document, status, doses)
 
 
 def candidate_warnings(record: PersonRecord, product: Product, on: date) -> list[str]:

@@ -108,6 +108,7 @@ def dose_form(session: Session, person_id: str, visit_id: str, on: date,
               signed_in_staff_id: str | None = None) -> DoseForm:
     """Read model for recording a dose for ``person_id`` at ``visit_id`` on ``on``."""
     record = load_record(session, person_id, on)
+    assert record.status is not None
     person = records.find(session, Person, record.person_id)
     visit = records.find(session, Visit, visit_id)
     members = team(session, visit.id)
@@ -138,7 +139,8 @@ def dose_form(session: Session, person_id: str, visit_id: str, on: date,
     blocked = dose_day_problem(visit, on)
     if not blocked and not products:
         blocked = "Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht)."
-    reasons = list(record.status.covid19.reasons) + _information(record.status, on)
+    status = record.status
+    reasons = list(status.covid19.reasons) + _information(status, on)
     return DoseForm(person.id, person.family_name, person.given_name, person.birth_date,
-                    visit.id, on, record.status, members, products, suggested, defaults,
+                    visit.id, on, status, members, products, suggested, defaults,
                     vaccinator is None, blocked, reasons)

@@ -99,7 +99,7 @@ def _numbers(number: int | None, total: int | None, booster: bool | None,
 def record_dose(session: Session, actor: Actor, request: DoseRequest,
                 today: date) -> Written[Vaccination]:
     """Record a dose given today at an active visit (all rules of issue 11)."""
-    record = load_record(session, request.person_id, today)
+    record = load_record(session, request.person_id, today, evaluate=False)
     product = get_catalog().require(request.product)
     consent = check_consent(product.disease, today, request.form, request.confirmed,
                             request.anamnesis)
@@ -138,7 +138,8 @@ def record_backentry(session: Session, actor: Actor, request: BackEntryRequest,
     if request.source not in BACKENTRY_SOURCES:
         raise ValidationError("Quelle: nachtrag_impfpass oder nachtrag_zertifikat.",
                               field="source")
-    record = load_record(session, request.person_id, min(request.date, today))
+    record = load_record(session, request.person_id, min(request.date, today),
+                         evaluate=False)
     product = get_catalog().require(request.product)
     if request.dose_number is None and request.series_total is None:
         guess = assess(record, product.key, request.date)  # what the rules would number

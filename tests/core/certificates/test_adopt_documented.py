@@ -15,7 +15,8 @@ from core.certificates.holder import prefill
 from core.db.engine import Database
 from core.rules import Vaccination, candidate_numbers
 from core.services.context import Actor
-from core.services.person_status import person_document, person_status, suggest_dose
+from core.services.person_status import person_document, person_status
+from core.usecases.assessment import assess, load_record
 from tests.core.certificates.helpers import VACCINATION
 
 
@@ -30,7 +31,8 @@ def test_adopted_2_of_2_is_geimpft_from_day_15(db: Database, actor: Actor) -> No
         before = person_status(s, person_id, date(2021, 6, 15)).covid19
         after = person_status(s, person_id, date(2021, 6, 16)).covid19
         doc = person_document(s, person_id)
-        suggestion = suggest_dose(s, person_id, "Comirnaty", date(2021, 12, 1))
+        suggestion = assess(load_record(s, person_id, date(2021, 12, 1)), "Comirnaty",
+                            date(2021, 12, 1))
     assert before.status == "unvollstaendig" and before.series_complete
     assert after.status == "geimpft" and after.protected_from == date(2021, 6, 16)
     assert doc.vaccinations[0].documented == (2, 2)

@@ -259,3 +259,30 @@ def test_cards_and_closing(db: Database, actor: Actor, day_2021: Day) -> None:
         closed = close_visit(s, actor, day_2021.visit_id, [("FK1234", 2, "Rest der Ampulle")])
     assert closed.value.doses_by_product == {"Comirnaty": 1}
     assert closed.value.discards[0]["doses"] == 2
+
+
+def test_opening_the_dose_form_evaluates_the_rules_once(
+        db: Database, actor: Actor, day_2021: Day, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old dialog evaluated three times and walked the merge chain eight times."""
+    import core.services.person_status as person_status
+    import core.usecases.assessment as assessment
+
+    someone = person(db, actor, birth=date(1960, 1, 1))
+    calls = {"evaluate": 0, "walk": 0}
+    real_eval, real_walk = assessment.evaluate_person, person_status.person_ids
+
+    def evaluate(*args: object) -> object:
+        calls["evaluate"] += 1
+        return real_eval(*args)  # type: ignore[arg-type]
+
+    def walk(*args: object) -> object:
+        calls["walk"] += 1
+        return real_walk(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assessment, "evaluate_person", evaluate)
+    monkeypatch.setattr(assessment, "person_ids", walk)
+    monkeypatch.setattr(person_status, "person_ids", walk)
+    with db.session() as s:
+        form = dose_form(s, someone, day_2021.visit_id, day_2021.on, day_2021.nurse_id)
+    assert len(form.products) == 2  # both products assessed ...
+    assert calls == {"evaluate": 1, "walk": 1}  # ... with one evaluation and one walk
