@@ -28,6 +28,12 @@ MAX_ROWS_PER_SHEET = 1_000_000
 DATA_FILE = "data.xlsx"
 MANIFEST = "manifest.json"
 NOT_HASHED = frozenset({"row_version"})
+#: Columns added after format version 1 went out, per entity. A package written before
+#: them lacks the column (read as empty), and an empty value leaves the fingerprint as it
+#: was, so merge bases stored on a hub before the upgrade still match.
+ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "vaccination": ("consent_items", "anamnesis"),  # migration 0006
+}
 ESCAPE_FIRST = frozenset((*DANGEROUS, QUOTE))
 
 
@@ -93,7 +99,9 @@ class _HashedColumns(dict[str, tuple[str, ...]]):
 
     def __missing__(self, name: str) -> tuple[str, ...]:
         spec = spec_by_name()[name]
-        value = tuple(c.name for c in spec.columns if c.name not in NOT_HASHED)
+        late = ADDED_LATER.get(name, ())
+        value = tuple(c.name for c in spec.columns
+                      if c.name not in NOT_HASHED and c.name not in late)
         self[name] = value
         return value
 
@@ -243,18 +251,32 @@ def fingerprint(spec: EntitySpec, values: dict[str, Any]) -> str:
     tuple is stable for the types involved (str, int, bool, date, datetime, time, None)
     and much faster than formatting each value in Python.
     """
-    return _digest(list(map(values.get, _HASHED[spec.name])))
+    canon = list(map(values.get, _HASHED[spec.name]))
+    for name in ADDED_LATER.get(spec.name, ()):
+        if values.get(name) not in (None, ""):
+            canon.append((name, values[name]))
+    return _digest(canon)
 
 
 def fingerprint_row(spec: EntitySpec, values: Sequence[Any]) -> str:
     """``fingerprint`` of typed values given as a sequence in column order."""
-    return _digest([values[i] for i in _hashed_positions(spec.name)])
+    canon = [values[i] for i in _hashed_positions(spec.name)]
+    for name, i in _late_positions(spec.name):
+        if values[i] not in (None, ""):
+            canon.append((name, values[i]))
+    return _digest(canon)
 
 
 @cache
 def _hashed_positions(entity: str) -> tuple[int, ...]:
     names = spec_by_name()[entity].column_names
     return tuple(names.index(name) for name in _HASHED[entity])
+
+
+@cache
+def _late_positions(entity: str) -> tuple[tuple[str, int], ...]:
+    names = spec_by_name()[entity].column_names
+    return tuple((name, names.index(name)) for name in ADDED_LATER.get(entity, ()))
 
 
 def _digest(canon: list[Any]) -> str:

@@ -21,6 +21,7 @@ from core.errors import UserError
 from core.exchange.common import ImportReport, Steps, require_file
 from core.exchange.protect import open_package_zip
 from core.exchange.sync_format import (
+    ADDED_LATER,
     DATA_FILE,
     FORMAT,
     FORMAT_VERSION,
@@ -156,10 +157,13 @@ def _read_sheet(workbook: Any, name: str, spec: Any, rows: EntityRows,
     header_row = next(iterator, None)
     header = [str(h).strip() for h in header_row[1]] if header_row else []
     index = {h: i for i, h in enumerate(header)}
-    missing = [c.name for c in spec.columns if c.name not in index]
+    late = ADDED_LATER.get(spec.name, ())
+    missing = [c.name for c in spec.columns if c.name not in index and c.name not in late]
     if missing:
         raise UserError(f"{WHAT}: Im Blatt „{name}“ fehlen die Spalten {', '.join(missing)}.")
-    positions = [(c.name, index[c.name], cell_reader(c)) for c in spec.columns]
+    # a column added later and absent from an older package reads as empty everywhere
+    absent = len(header) + 1
+    positions = [(c.name, index.get(c.name, absent), cell_reader(c)) for c in spec.columns]
     to_tuple = to_sqlite(spec.name)
     for number, cells in iterator:
         values: list[Any] = []
