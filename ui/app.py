@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.db.engine import Database, cli_user
 from core.errors import DatabaseError
-from core.paths import default_db_url, resource_path
+from core.paths import data_dir, default_db_url, resource_path
 from core.startup import validate_resources
 from ui.field_session import FieldSession
 
@@ -59,8 +62,28 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def log_path() -> Path:
+    """The GUI's log file (errors of writes: ids and code frames, never names)."""
+    return data_dir() / "impfteam.log"
+
+
+def setup_logging() -> None:
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(path, maxBytes=1_000_000,
+                                                       backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 def run(db_url: str | None, user: str | None) -> int:
     app = create_application()
+    setup_logging()
     install_translators(app, language())
     problems = validate_resources()
     if problems:
@@ -75,16 +98,18 @@ def run(db_url: str | None, user: str | None) -> int:
 
     from ui.dialogs.signin_dialog import SignInDialog
     from ui.main_window import MainWindow
+    from ui.write_path import WritePath
 
     today = date.today()
-    signin = SignInDialog(db, today)
+    write_path = WritePath(db)
+    signin = SignInDialog(write_path, today)
     session: FieldSession | str = user or cli_user().replace("cli:", "")
     if signin.staff:
         if not signin.exec():
             db.dispose()
             return 0
         session = signin.result_session() or session
-    window = MainWindow(db, session, today)
+    window = MainWindow(db, session, today, write_path=write_path)
     window.show()
     try:
         return app.exec()

@@ -1,4 +1,9 @@
-"""Main window: navigation between pages, menus with shortcuts, saved window state."""
+"""Main window: navigation between pages, menus with shortcuts, saved window state.
+
+The window owns the application's one ``WritePath``; every page gets it and refreshes
+itself from its ``data_changed`` signal (F5 broadcasts ``Changes.everything()``). On exit
+the window waits for queued writes and asks first when an import is still running.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.db.engine import Database
 from core.services.context import Actor
 from core.services.visits import VisitRow
+from core.usecases.changes import Changes
 from ui.camera import CameraFrameSource, FrameSource
 from ui.dialogs.close_visit_dialog import CloseVisitDialog
 from ui.field_session import FieldSession
@@ -28,6 +34,7 @@ from ui.pages.person_page import PersonPage
 from ui.pages.persons_page import PersonsPage
 from ui.pages.scan_page import ScanPage
 from ui.pages.today_page import TodayPage
+from ui.write_path import WritePath
 
 (PAGE_VISITS, PAGE_FIELD, PAGE_PERSONS, PAGE_PERSON, PAGE_SCAN, PAGE_EXCHANGE,
  PAGE_ADMIN) = range(7)
@@ -35,9 +42,11 @@ from ui.pages.today_page import TodayPage
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, session: FieldSession | str,
-                 today: date | None = None, frame_source: FrameSource | None = None) -> None:
+                 today: date | None = None, frame_source: FrameSource | None = None,
+                 write_path: WritePath | None = None) -> None:
         super().__init__()
         self.db = db
+        self.write_path = write_path or WritePath(db, self)
         self.today = today or date.today()
         if isinstance(session, str):
             session = FieldSession("", session, session, "admin", None)
@@ -47,13 +56,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setStyleSheet("QLabel#pageTitle { font-size: 16pt; font-weight: 600; }"
                            " QLabel#errorMessage { color: #a00000; }")
-        self.today_page = TodayPage(db, self, self.today)
+        writes = self.write_path
+        self.today_page = TodayPage(db, self, self.today, writes)
         self.field_page: FieldPage | None = None
         self.field_holder = QStackedWidget(self)
-        self.persons_page = PersonsPage(db, self)
-        self.person_page = PersonPage(db, self.actor, self.today, self)
-        self.scan_page = ScanPage(db, self.actor, frame_source or CameraFrameSource(self), self)
-        self.exchange_page = ExchangePage(db, self.actor, self.today, self)
+        self.persons_page = PersonsPage(db, self, writes)
+        self.person_page = PersonPage(writes, self.actor, self.today, self)
+        self.scan_page = ScanPage(writes, self.actor, frame_source or CameraFrameSource(self),
+                                  self, self.today)
+        self.exchange_page = ExchangePage(db, self.actor, self.today, self, writes)
         self.admin_page = AdminPage(self)
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -71,8 +82,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
         self.today_page.visit_activated.connect(self._visit_activated)
         self.persons_page.person_activated.connect(self.open_person)
-        self.person_page.changed.connect(self._data_changed)
         self.scan_page.adopted.connect(self.open_person)
+        writes.queued.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_menus()
         self.retranslate()
         self._restore_state()
@@ -97,10 +108,10 @@ class MainWindow(QMainWindow):
         if self.field_page is not None:
             self.field_holder.removeWidget(self.field_page)
             self.field_page.deleteLater()
-        self.field_page = FieldPage(self.db, self.actor, self.session, self.today, self)
+        self.field_page = FieldPage(self.write_path, self.actor, self.session, self.today,
+                                    self)
         self.field_page.person_opened.connect(self.open_person)
         self.field_page.close_requested.connect(self.close_visit)
-        self.field_page.changed.connect(self.today_page.refresh)
         self.field_holder.addWidget(self.field_page)
         self.nav.setCurrentRow(PAGE_FIELD)
         self._update_title()
@@ -115,14 +126,11 @@ class MainWindow(QMainWindow):
     def close_visit(self) -> None:
         if self.field_page is None:
             return
-        dialog = CloseVisitDialog(self.db, self.actor, self.field_page.visit_id, self)
-        if dialog.exec():
-            self._data_changed()
+        CloseVisitDialog(self.write_path, self.actor, self.field_page.visit_id, self).exec()
 
-    def _data_changed(self) -> None:
-        if self.field_page is not None:
-            self.field_page.refresh()
-        self.today_page.refresh()
+    def refresh_all(self) -> None:
+        """F5: every page reloads through the one signal."""
+        self.write_path.broadcast(Changes.everything())
 
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -132,7 +140,7 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("")
         self.act_refresh = QAction(self)
         self.act_refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.act_refresh.triggered.connect(self._data_changed)
+        self.act_refresh.triggered.connect(self.refresh_all)
         self.act_quit = QAction(self)
         self.act_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.act_quit.triggered.connect(self.close)
@@ -199,6 +207,19 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 760)
 
+    def confirm_close_during_import(self) -> bool:
+        """True: wait for the running import and then quit; False: keep working."""
+        answer = QMessageBox.question(
+            self, self.tr("Import läuft"), self.tr(
+                "Ein Import läuft noch. Warten, bis er fertig ist, und dann beenden?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return bool(answer == QMessageBox.StandardButton.Yes)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.write_path.long_running and not self.confirm_close_during_import():
+            event.ignore()
+            return
+        self.write_path.drain()  # queued writes (a dose behind an import) are committed
         QSettings().setValue("mainWindow/geometry", self.saveGeometry())
         super().closeEvent(event)

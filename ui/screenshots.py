@@ -61,6 +61,24 @@ def training_certificate(db: Database, actor: Actor, tmp: Path) -> str:
         return issue_with(s, actor, dose.id, identity).hc1
 
 
+def early_second_dose(db: Database, actor: Actor, today: date) -> str:
+    """A person whose first dose was ten days ago: the dose dialog warns (interval)."""
+    from datetime import timedelta
+
+    from core.services.persons import PersonInput
+    from core.usecases.doses import BackEntryRequest, record_backentry
+    from core.usecases.registration import register_person
+
+    with db.session() as s:
+        person = register_person(s, actor, PersonInput("Schneider", "Jonas",
+                                                       date(1990, 5, 17)), today,
+                                 force_duplicate=True).value.person_id
+        record_backentry(s, actor, BackEntryRequest(
+            person, today - timedelta(days=10), "Comirnaty", "nachtrag_impfpass", "FK11",
+            1, 2), today)
+        return person
+
+
 def team_packages(tmp: Path, today: date) -> list[Path]:
     """Three teams' packages of one evening; one person got a dose from two of them."""
     from sqlalchemy import select
@@ -135,6 +153,7 @@ def main(out: Path) -> None:
         nurse = next(p for p in list_staff(s) if p.role == "impfend")
     session = FieldSession(nurse.id, nurse.login, nurse.display_name, nurse.role, visit.id)
     hc1 = training_certificate(db, actor, tmp)
+    early_id = early_second_dose(db, actor, today)
     from ui.dialogs.close_visit_dialog import CloseVisitDialog
     from ui.dialogs.dose_dialog import DoseDialog
     from ui.dialogs.registration_dialog import RegistrationDialog
@@ -179,22 +198,31 @@ def main(out: Path) -> None:
         person_id = queue.rows()[0].person_id
         window.open_person(person_id)
         grab(window, out / f"person_{lang}.png")
-        shoot_dialog(SignInDialog(db, today, window), out / f"signin_{lang}.png")
-        registration = RegistrationDialog(db, actor, window)
+        shoot_dialog(SignInDialog(window.write_path, today, window), out / f"signin_{lang}.png")
+        registration = RegistrationDialog(window.write_path, actor, today, window)
 
         def half_typed(r: RegistrationDialog = registration) -> None:
             r.family.setText("Müller")
             r.given.setText("Anna")
-            r.birth.setText("10.04.19")
+            r.birth.setText("10.04.1980")
             r.postcode.setText("34127")
             r.check_duplicates()
-            r.save()
+            if r.duplicates.count():  # core asks for the second confirmation
+                r.save()
+                while r.saving:
+                    app.processEvents()
 
         shoot_dialog(registration, out / f"registration_{lang}.png", half_typed)
-        RegistrationDialog.discard_draft()
-        dose = DoseDialog(db, actor, session, visit.id, person_id, today, window)
-        shoot_dialog(dose, out / f"dose_{lang}.png")
-        shoot_dialog(CloseVisitDialog(db, actor, visit.id, window), out / f"close_{lang}.png")
+        dose = DoseDialog(window.write_path, actor, session, visit.id, early_id, today, window)
+
+        def with_warning(d: DoseDialog = dose) -> None:
+            d.confirm_all()
+            d.override.setChecked(True)
+            d.override_reason.setText("Reise ins Ausland, ärztlich freigegeben")
+
+        shoot_dialog(dose, out / f"dose_{lang}.png", with_warning)
+        shoot_dialog(CloseVisitDialog(window.write_path, actor, visit.id, window),
+                     out / f"close_{lang}.png")
         window.nav.setCurrentRow(PAGE_SCAN)
         window.scan_page.check_text(hc1)
         QTimer.singleShot(600, app.quit)

@@ -31,3 +31,20 @@ def when_modal(cls: type, act: Callable[[Any], None], tries: int = 200) -> None:
             QTimer.singleShot(10, lambda: attempt(left - 1))
 
     QTimer.singleShot(0, lambda: attempt(tries))
+
+
+def wait_for(condition: Callable[[], Any], timeout_ms: int = 5000) -> None:
+    """Process events until ``condition()`` holds (usable inside a modal's nested loop)."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        QApplication.processEvents()
+        time.sleep(0.002)
+
+
+def wait_writes(write_path: Any, timeout_ms: int = 5000) -> None:
+    """Until every write submitted to ``write_path`` has been answered on the GUI thread."""
+    wait_for(lambda: write_path.pending == 0, timeout_ms)

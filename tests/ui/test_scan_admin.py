@@ -24,6 +24,7 @@ from tests.conftest import TODAY, World
 from ui.camera import CameraFrameSource, ImageFrameSource
 from ui.pages.admin_page import AdminPage
 from ui.pages.scan_page import ScanPage
+from ui.write_path import WritePath
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_camera_frame_to_verified_status(qtbot: QtBot, db: Database, actor: Acto
                                          tmp_path: Path) -> None:
     _hc1, png = issue_png(db, actor, world.person_id, tmp_path / "cert.png")
     source = ImageFrameSource()
-    page = ScanPage(db, actor, source)
+    page = ScanPage(WritePath(db), actor, source)
     qtbot.addWidget(page)
     page.show()
     assert source.running
@@ -67,7 +68,7 @@ def test_camera_frame_to_verified_status(qtbot: QtBot, db: Database, actor: Acto
 
 def test_no_camera_says_so(qtbot: QtBot, db: Database, actor: Actor) -> None:
     source = CameraFrameSource()
-    page = ScanPage(db, actor, source)
+    page = ScanPage(WritePath(db), actor, source)
     qtbot.addWidget(page)
     page.show()
     if not source.available():
@@ -79,7 +80,7 @@ def test_app_works_without_qtmultimedia(qtbot: QtBot, db: Database, actor: Actor
     """A machine without libpulse cannot import QtMultimedia: the scan page still works."""
     monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)  # import raises
     source = CameraFrameSource()
-    page = ScanPage(db, actor, source)
+    page = ScanPage(WritePath(db), actor, source)
     qtbot.addWidget(page)
     page.show()
     assert not source.available()
@@ -98,7 +99,7 @@ def test_scanner_line_and_adopt_new_person(qtbot: QtBot, db: Database, actor: Ac
         person.family_name = "Anders"
         person.family_norm = "anders"
         person.family_phon = "0627"
-    page = ScanPage(db, actor, ImageFrameSource())
+    page = ScanPage(WritePath(db), actor, ImageFrameSource())
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown, timeout=10000):
         page.check_text(hc1)
@@ -119,7 +120,7 @@ def test_image_without_code_is_kein_code(qtbot: QtBot, db: Database, actor: Acto
     blank.fill(0xFFFFFF)
     path = tmp_path / "blank.png"
     blank.save(str(path))
-    page = ScanPage(db, actor, ImageFrameSource())
+    page = ScanPage(WritePath(db), actor, ImageFrameSource())
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown, timeout=10000) as signal:
         page.open_image(str(path))

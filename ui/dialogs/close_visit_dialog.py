@@ -1,4 +1,7 @@
-"""Close a visit: doses by product, lots used and left, discarded doses with reason."""
+"""Close a visit: doses by product, lots used and left, discarded doses with reason.
+
+Saving sends ``core.usecases.visit_rules.close_visit`` through the write path.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.db.engine import Database
 from core.errors import UserError
 from core.services.context import Actor
-from core.services.field_day import close_visit, closing_summary
+from core.services.field_day import closing_summary
+from core.usecases.visit_rules import close_visit
+from ui.write_path import WritePath
 
 
 class CloseVisitDialog(QDialog):
-    def __init__(self, db: Database, actor: Actor, visit_id: str,
+    def __init__(self, write_path: WritePath, actor: Actor, visit_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("closeVisitDialog")
         self.setWindowTitle(self.tr("Einsatz abschließen"))
-        self.db, self.actor, self.visit_id = db, actor, visit_id
-        with db.session() as s:
+        self.write_path, self.actor, self.visit_id = write_path, actor, visit_id
+        self.saving = False
+        with write_path.db.session() as s:
             summary = closing_summary(s, visit_id)
         doses = "\n".join(f"{name}: {n}" for name, n in summary.doses_by_product.items())
         self.summary = QLabel(
@@ -53,13 +58,14 @@ class CloseVisitDialog(QDialog):
             grid.addWidget(reason, row, 5)
             self.discards.append((usage.lot_id, spin, reason))
         self.message = QLabel(self)
+        self.message.setObjectName("closeMessage")
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Einsatz abschließen"))
-        ok.setObjectName("confirmClose")
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Einsatz abschließen"))
+        self.ok.setObjectName("confirmClose")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -69,12 +75,27 @@ class CloseVisitDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
+        if self.saving:
+            return
         discards = [(lot_id, spin.value(), reason.text()) for lot_id, spin, reason
                     in self.discards if spin.value()]
-        try:
-            with self.db.session() as s:
-                close_visit(s, self.actor, self.visit_id, discards)
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        actor, visit_id = self.actor, self.visit_id
+        self.saving = True
+        self.ok.setEnabled(False)
+        self.write_path.submit(lambda s: close_visit(s, actor, visit_id, discards),
+                               lambda _closed: self._closed(), self._refused, owner=self,
+                               label=f"close_visit visit={visit_id}",
+                               on_queued=self.message.setText)
+
+    def _closed(self) -> None:
+        self.saving = False
         self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        self.saving = False
+        self.ok.setEnabled(True)
+        self.message.setText(exc.message)
+
+    def reject(self) -> None:
+        if not self.saving:
+            super().reject()

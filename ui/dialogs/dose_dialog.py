@@ -1,9 +1,11 @@
 """Consent + dose entry in one dialog, prefilled so a routine dose is two keystrokes.
 
-Product and lot default to the visit's open lot (expired or exhausted lots are not
-offered); dose number and booster come from the rules engine with its reasons; interval
-or age warnings need an explicit override with a reason; the Aufklärung checklist of the
-form version in force must be confirmed before saving.
+The dialog shows core's read model ``dose_form`` (the rules are evaluated once, when it
+opens) and sends the user's choices as a ``DoseRequest`` to ``record_dose`` through the
+write path; core decides and refuses (message at the field, every field kept). Product,
+lot, dose numbers and booster are preselected by the read model; the chosen product's
+warnings need "Trotz Warnung impfen" and a reason; the Aufklärung checklist and the
+Anamnese questions are those of the form in force for the product's disease.
 """
 
 from __future__ import annotations
@@ -29,96 +31,105 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.catalog.forms import form_for
-from core.catalog.products import get_catalog
-from core.db.engine import Database
-from core.db.models import Person
+from core.catalog.forms import AnamnesisQuestion, ConsentForm
 from core.errors import UserError
-from core.services import records
 from core.services.context import Actor
-from core.services.field_day import LotOnHand, TeamMember, lots_on_hand, save_dose, team
-from core.services.person_status import (
-    DoseSuggestion,
-    person_status,
-    stored_doses,
-    suggest_dose,
-)
-from core.services.vaccinations import VaccinationInput
+from core.services.dose_checks import PHYSICIAN_ROLES, VACCINATOR_ROLES
+from core.usecases.dose_form import DoseForm, ProductChoice, dose_form
+from core.usecases.doses import DoseRequest, record_dose
 from ui.app import current_language
 from ui.field_session import FieldSession
 from ui.labels import COVID_STATUSES, INDICATIONS, INJECTION_SITES, MEASLES_STATUSES, label
+from ui.write_path import WritePath
+
+RED, GREY = "color: #b00020;", "color: #37474f;"
 
 
 class DoseDialog(QDialog):
-    def __init__(self, db: Database, actor: Actor, session: FieldSession, visit_id: str,
-                 person_id: str, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, write_path: WritePath, actor: Actor, session: FieldSession,
+                 visit_id: str, person_id: str, today: date,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("doseDialog")
         self.setWindowTitle(self.tr("Impfung dokumentieren"))
         self.setMinimumWidth(900)
-        self.db, self.actor, self.session = db, actor, session
+        self.write_path, self.actor, self.session = write_path, actor, session
         self.visit_id, self.person_id, self.today = visit_id, person_id, today
         self.saved_dose_id: str | None = None
-        self.form_version = ""  # set with the checklist of the chosen product's disease
-        with db.session() as s:
-            person = records.find(s, Person, person_id)
-            self.person_label = (f"{person.family_name}, {person.given_name}  "
-                                 f"*{person.birth_date:%d.%m.%Y}")
-            self.target_group = person.target_group
-            status = person_status(s, person_id, today)
-            self.lots = [lot for lot in lots_on_hand(s, visit_id, today) if lot.usable]
-            self.team: list[TeamMember] = team(s, visit_id)
-            history = stored_doses(s, person_id)
-        self.suggestion: DoseSuggestion | None = None
-        self._build(status.covid19.status, status.measles.status)
-        previous = [d.product_key for d in history if d.disease == "covid19"]
-        if previous and self.product.findData(previous[-1]) >= 0:
-            self.product.setCurrentIndex(self.product.findData(previous[-1]))
+        self.saving = False
+        self.consent: ConsentForm | None = None
+        self.answers: dict[str, QComboBox] = {}
+        with write_path.db.session() as s:
+            self.form: DoseForm = dose_form(s, person_id, visit_id, today, session.staff_id)
+        self._build()
+        suggested = self.product.findData(self.form.suggested_product)
+        self.product.setCurrentIndex(max(suggested, 0))
         self._product_changed()
+        if self.form.blocked:
+            self.show_message(self.form.blocked)
+            self.save_button.setEnabled(False)
 
     # -- layout -----------------------------------------------------------------
-    def _build(self, covid: str, measles: str) -> None:
-        header = QLabel(f"<b>{self.person_label}</b>", self)
+    def _build(self) -> None:
+        f = self.form
+        header = QLabel(f"<b>{f.family_name}, {f.given_name}  *{f.birth_date:%d.%m.%Y}</b>",
+                        self)
         header.setObjectName("doseHeader")
         self.status_line = QLabel(self.tr("COVID-19: %1 · Masern: %2")
-                                  .replace("%1", label(COVID_STATUSES, covid))
-                                  .replace("%2", label(MEASLES_STATUSES, measles)), self)
+                                  .replace("%1", label(COVID_STATUSES, f.status.covid19.status))
+                                  .replace("%2", label(MEASLES_STATUSES, f.status.measles.status)),
+                                  self)
         self.product = QComboBox(self)
         self.product.setObjectName("product")
-        catalog = get_catalog()
-        for key in dict.fromkeys(lot.usage.product_key for lot in self.lots):
-            item = catalog.resolve(key)
-            self.product.addItem(item.name if item else key, key)
+        for choice in f.products:
+            self.product.addItem(choice.name, choice.key)
         self.lot = QComboBox(self)
         self.lot.setObjectName("lot")
         self.dose_number = QSpinBox(self)
+        self.dose_number.setObjectName("doseNumber")
         self.dose_number.setRange(1, 10)
         self.series_total = QSpinBox(self)
+        self.series_total.setObjectName("seriesTotal")
         self.series_total.setRange(1, 10)
         self.booster = QCheckBox(self.tr("Auffrischimpfung"), self)
+        self.booster.setObjectName("booster")
+        self.booster.setEnabled(False)  # core decides from number/series (docs/rules.md)
+        self.booster.setToolTip(self.tr("Ergibt sich aus Dosis-Nr. und Serienlänge"))
         dose_row = QHBoxLayout()
         for widget in (self.dose_number, QLabel(self.tr("von"), self), self.series_total,
                        self.booster):
             dose_row.addWidget(widget)
-        self.reasons = QLabel(self)
+        self.reasons = QLabel("\n".join(f.reasons[:4]), self)
         self.reasons.setWordWrap(True)
         self.reasons.setObjectName("reasons")
-        self.reasons.setStyleSheet("color: #37474f;")
+        self.reasons.setStyleSheet(GREY)
         self.warnings = QLabel(self)
         self.warnings.setObjectName("warnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #b00020;")
+        self.warnings.setStyleSheet(RED)
         self.override = QCheckBox(self.tr("Trotz Warnung impfen, Begründung:"), self)
         self.override.setObjectName("override")
         self.override_reason = QLineEdit(self)
         self.override_reason.setObjectName("overrideReason")
-        self.indication = self._codes(INDICATIONS,
-                                      "beruf" if self.target_group == "jobcenter_personal"
-                                      else "alter")
-        self.site = self._codes(INJECTION_SITES, "oa_links")
-        self.physician = self._staff_box(("arzt",), None)
-        self.vaccinator = self._staff_box(("impfend", "arzt"), self.session.staff_id)
-        self.informed_by = self._staff_box(("arzt", "impfend"), None)
+        d = f.defaults
+        self.indication = self._codes(INDICATIONS, d.indication)
+        self.site = self._codes(INJECTION_SITES, d.injection_site)
+        self.physician = self._staff_box(PHYSICIAN_ROLES, d.physician_id, "physician")
+        self.vaccinator = self._staff_box(VACCINATOR_ROLES, d.vaccinator_id, "vaccinator",
+                                          choose=f.vaccinator_must_choose)
+        self.informed_by = self._staff_box(tuple(dict.fromkeys(PHYSICIAN_ROLES
+                                                               + VACCINATOR_ROLES)),
+                                           d.informed_by_id, "informedBy")
+        self.vaccinator_note = QLabel(self)
+        self.vaccinator_note.setObjectName("vaccinatorNote")
+        self.vaccinator_note.setWordWrap(True)
+        self.vaccinator_note.setStyleSheet(RED)
+        if f.vaccinator_must_choose:
+            self.vaccinator_note.setText(self.tr(
+                "%1 ist in diesem Einsatz nicht als Impfende/r im Team: bitte die impfende "
+                "Person wählen (oder über „Team…“ als Vertretung aufnehmen).")
+                .replace("%1", self.session.name or self.session.login))
+        self.vaccinator_note.setVisible(f.vaccinator_must_choose)
         form = QFormLayout()
         form.addRow(self.tr("&Impfstoff"), self.product)
         form.addRow(self.tr("&Charge"), self.lot)
@@ -127,25 +138,29 @@ class DoseDialog(QDialog):
         form.addRow(self.tr("Injektionsstelle"), self.site)
         form.addRow(self.tr("Verantwortl. Ärztin/Arzt"), self.physician)
         form.addRow(self.tr("Impfende/r"), self.vaccinator)
+        form.addRow("", self.vaccinator_note)
         self.consent_box = QGroupBox(self)
         self.consent_layout = QGridLayout(self.consent_box)
         self.consent_layout.setVerticalSpacing(2)
         self.checks: list[QCheckBox] = []
+        self.anamnesis_box = QGroupBox(self.tr("Anamnese"), self)
+        self.anamnesis_layout = QFormLayout(self.anamnesis_box)
         self.all_confirmed = QPushButton(self.tr("&Alle bestätigt"), self)
         self.all_confirmed.setObjectName("allConfirmed")
         self.all_confirmed.setToolTip(self.tr("Alle Punkte der Aufklärung bestätigen (Alt+A)"))
+        self.all_confirmed.setAutoDefault(False)
         self.all_confirmed.clicked.connect(self.confirm_all)
         informed_row = QFormLayout()
         informed_row.addRow(self.tr("Aufklärung durch"), self.informed_by)
         self.message = QLabel(self)
         self.message.setObjectName("doseMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(RED)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText(self.tr("&Speichern (Strg+S)"))
-        save.setObjectName("saveDose")
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("&Speichern (Strg+S)"))
+        self.save_button.setObjectName("saveDose")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -160,15 +175,12 @@ class DoseDialog(QDialog):
         override_row.addWidget(self.override_reason, 1)
         layout.addLayout(override_row)
         layout.addWidget(self.consent_box)
+        layout.addWidget(self.anamnesis_box)
         layout.addWidget(self.all_confirmed)
         layout.addLayout(informed_row)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.product.currentIndexChanged.connect(lambda _i: self._product_changed())
-        if not self.lots:
-            self.message.setText(self.tr("Keine verwendbare Charge für diesen Einsatz "
-                                         "(abgelaufen oder aufgebraucht)."))
-            save.setEnabled(False)
 
     def _codes(self, table: dict[str, object], default: str) -> QComboBox:
         box = QComboBox(self)
@@ -177,98 +189,155 @@ class DoseDialog(QDialog):
         box.setCurrentIndex(max(box.findData(default), 0))
         return box
 
-    def _staff_box(self, roles: tuple[str, ...], default: str | None) -> QComboBox:
+    def _staff_box(self, roles: tuple[str, ...], default: str | None, name: str,
+                   choose: bool = False) -> QComboBox:
         box = QComboBox(self)
-        for member in self.team:
-            if member.role in roles:
-                box.addItem(member.name, member.staff_id)
-        if default is not None and box.findData(default) >= 0:
-            box.setCurrentIndex(box.findData(default))
+        box.setObjectName(name)
+        if choose or default is None:
+            box.addItem(self.tr("– bitte wählen –"), None)
+        for member in self.form.members(roles):
+            box.addItem(member.name, member.staff_id)
+        box.setCurrentIndex(max(box.findData(default), 0) if default is not None else 0)
         return box
 
     # -- behaviour ------------------------------------------------------------------
-    def lots_for(self, product_key: str) -> list[LotOnHand]:
-        lots = [lot for lot in self.lots if lot.usage.product_key == product_key]
-        return sorted(lots, key=lambda lot: lot.usage.expiry_date)
+    def choice(self) -> ProductChoice | None:
+        return self.form.product(self.product.currentData())
 
     def _product_changed(self) -> None:
-        key = self.product.currentData()
+        choice = self.choice()
         self.lot.clear()
-        if key is None:
+        if choice is None:
+            self._show_warnings()
             return
-        for lot in self.lots_for(key):
+        for lot in choice.lots:
             u = lot.usage
             self.lot.addItem(self.tr("%1 · verwendbar bis %2 · %3 übrig")
                              .replace("%1", u.lot_number)
                              .replace("%2", u.expiry_date.strftime("%d.%m.%Y"))
                              .replace("%3", str(u.left)), u.lot_id)
-        with self.db.session() as s:
-            self.suggestion = suggest_dose(s, self.person_id, key, self.today)
-        self.dose_number.setValue(self.suggestion.dose_number)
-        self.series_total.setValue(self.suggestion.series_total)
-        self.booster.setChecked(self.suggestion.booster)
-        self.reasons.setText("\n".join(self.suggestion.reasons[:4]))
-        self.warnings.setText("\n".join(self.suggestion.warnings))
-        has_warnings = bool(self.suggestion.warnings)
-        self.override.setVisible(has_warnings)
-        self.override_reason.setVisible(has_warnings)
-        product = get_catalog().require(key)
-        form = form_for(product.disease, self.today)
-        if self.form_version == form.label:
-            return  # same checklist: keep what was already ticked
-        self.form_version = form.label
+        self.dose_number.setValue(choice.dose_number)
+        self.series_total.setValue(choice.series_total)
+        self.booster.setChecked(choice.booster)
+        consent = self.form.consent_form(choice.key)
+        if consent is not None and (self.consent is None or self.consent.label != consent.label):
+            self._show_consent(consent)
+        self._show_warnings()
+
+    def _show_consent(self, consent: ConsentForm) -> None:
+        """The checklist and Anamnese of ``consent``; same form: keep what was ticked."""
+        self.consent = consent
         english = current_language() == "en"
-        self.consent_box.setTitle(form.title_en if english else form.title)
+        self.consent_box.setTitle(consent.title_en if english else consent.title)
         for check in self.checks:
             self.consent_layout.removeWidget(check)
             check.hide()
             check.deleteLater()
         self.checks = []
-        for number, item in enumerate(form.items):
+        for number, item in enumerate(consent.items):
             check = QCheckBox(item.text_en if english else item.text, self.consent_box)
             check.setObjectName(f"consent_{item.key}")
+            check.setProperty("item_key", item.key)
             check.setToolTip(item.text)  # the German wording of the form, always
             self.consent_layout.addWidget(check, number // 2, number % 2)
             self.checks.append(check)
+        while self.anamnesis_layout.rowCount():
+            self.anamnesis_layout.removeRow(0)
+        self.answers = {}
+        defaults = self.form.defaults.anamnesis
+        for question in consent.anamnesis:
+            box = QComboBox(self.anamnesis_box)
+            box.setObjectName(f"anamnesis_{question.key}")
+            for answer in question.answers:
+                box.addItem(answer, answer)
+            box.setCurrentIndex(max(box.findData(defaults.get(question.key,
+                                                              question.default)), 0))
+            box.currentIndexChanged.connect(lambda _i: self._show_warnings())
+            self.anamnesis_layout.addRow(question.text_en if english else question.text, box)
+            self.answers[question.key] = box
+        self.anamnesis_box.setVisible(bool(consent.anamnesis))
+
+    def _answer_warnings(self) -> list[str]:
+        """The form's own warning texts for the answers chosen (core re-checks them)."""
+        if self.consent is None:
+            return []
+        english = current_language() == "en"
+        questions: dict[str, AnamnesisQuestion] = {q.key: q for q in self.consent.anamnesis}
+        return [(q.warning_en if english else q.warning) for key, box in self.answers.items()
+                if (q := questions[key]) and box.currentData() in q.warn_if]
+
+    def _show_warnings(self) -> None:
+        choice = self.choice()
+        warnings = (list(choice.warnings) if choice else []) + self._answer_warnings()
+        self.warnings.setText("\n".join(warnings))
+        self.override.setVisible(bool(warnings))
+        self.override_reason.setVisible(bool(warnings))
 
     def confirm_all(self) -> None:
         for check in self.checks:
             check.setChecked(True)
 
-    def save(self) -> None:
-        self.message.clear()
-        if self.product.currentData() is None or self.lot.currentData() is None:
-            self.message.setText(self.tr("Keine verwendbare Charge für diesen Einsatz "
-                                         "(abgelaufen oder aufgebraucht)."))
-            return
-        if not all(check.isChecked() for check in self.checks):
-            self.message.setText(self.tr("Bitte Aufklärung und Anamnese vollständig "
-                                         "bestätigen (Alt+A: alle bestätigt)."))
-            return
-        override = ""
-        if self.suggestion is not None and self.suggestion.warnings:
-            override = self.override_reason.text().strip()
-            if not self.override.isChecked() or not override:
-                self.message.setText(self.tr("Warnung: bitte „Trotz Warnung impfen“ ankreuzen "
-                                             "und eine Begründung angeben."))
-                self.override_reason.setFocus()
-                return
-        data = VaccinationInput(
-            person_id=self.person_id, date=self.today, product=self.product.currentData(),
-            dose_number=self.dose_number.value(), series_total=self.series_total.value(),
-            visit_id=self.visit_id, lot_id=self.lot.currentData(),
-            booster=self.booster.isChecked(), indication=self.indication.currentData(),
-            injection_site=self.site.currentData(), physician_id=self.physician.currentData(),
+    def request(self) -> DoseRequest:
+        """The user's choices; numbers only when changed from the read model's suggestion."""
+        choice = self.choice()
+        number, total = self.dose_number.value(), self.series_total.value()
+        changed = choice is None or (number, total) != (choice.dose_number,
+                                                        choice.series_total)
+        override = self.override_reason.text().strip() if self.override.isChecked() else ""
+        return DoseRequest(
+            person_id=self.person_id, visit_id=self.visit_id,
+            product=self.product.currentData() or "", lot_id=self.lot.currentData() or "",
             vaccinator_id=self.vaccinator.currentData(),
-            informed_by_id=self.informed_by.currentData(), consent_recorded=True,
-            anamnesis_recorded=True, form_version=self.form_version, override_reason=override)
-        try:
-            with self.db.session() as s:
-                self.saved_dose_id = save_dose(s, self.actor, data, self.today).id
-        except UserError as exc:
-            self.message.setText(exc.message)
+            physician_id=self.physician.currentData(),
+            form=self.consent.label if self.consent else "",
+            confirmed=tuple(str(c.property("item_key")) for c in self.checks if c.isChecked()),
+            anamnesis={key: box.currentData() for key, box in self.answers.items()},
+            informed_by_id=self.informed_by.currentData(),
+            indication=self.indication.currentData(), injection_site=self.site.currentData(),
+            dose_number=number if changed else None, series_total=total if changed else None,
+            override_reason=override)
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message.setStyleSheet(RED if error else GREY)
+        self.message.setText(text)
+
+    def save(self) -> None:
+        if self.saving or not self.save_button.isEnabled():
             return
+        if self.product.currentData() is None or self.lot.currentData() is None:
+            self.show_message(self.form.blocked or self.tr(
+                "Keine verwendbare Charge für diesen Einsatz (abgelaufen oder aufgebraucht)."))
+            return
+        request, actor, today = self.request(), self.actor, self.today
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.show_message(self.tr("Wird gespeichert …"), error=False)
+        self.write_path.submit(lambda s: record_dose(s, actor, request, today),
+                               self._saved, self._refused, owner=self,
+                               label=f"record_dose person={request.person_id}",
+                               on_queued=lambda text: self.show_message(text, error=False))
+
+    def _saved(self, dose: object) -> None:
+        self.saving = False
+        self.saved_dose_id = str(getattr(dose, "id", "")) or None
         self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        """Core said no: the message at its field; every choice stays as it was."""
+        self.saving = False
+        self.save_button.setEnabled(not self.form.blocked)
+        self.show_message(exc.message)
+        focus = {"override": self.override_reason, "consent": self.all_confirmed,
+                 "anamnesis": self.anamnesis_box, "Impfende/r": self.vaccinator,
+                 "vaccinator": self.vaccinator, "dose": self.dose_number}
+        widget = focus.get(exc.field or "")
+        if widget is not None:
+            widget.setFocus()
+
+    def reject(self) -> None:
+        if self.saving:
+            return  # the save is on its way; its answer closes or keeps the dialog
+        super().reject()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter saves (after the checks) instead of closing the dialog half-done."""

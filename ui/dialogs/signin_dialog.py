@@ -1,10 +1,17 @@
-"""Sign-in: pick your staff entry and today's visit (keyboard: type, Tab, Enter)."""
+"""Sign-in: pick your staff entry and today's visit (keyboard: type, Tab, Enter).
+
+Today's visits come first; later ones can be opened for planning (the field page then
+says why no dose can be recorded). Choosing a planned visit of today offers "Einsatz
+beginnen" (checked): one Enter signs in and starts it through the write path
+(``start_visit``); core refuses a start on any other day.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -14,21 +21,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.db.engine import Database
+from core.errors import UserError
 from core.services.staff import list_staff
-from core.services.visits import list_visits
+from core.services.visits import VisitRow, list_visits
+from core.usecases.visit_rules import start_visit
 from ui.field_session import FieldSession
-from ui.labels import ROLES, label
+from ui.labels import ROLES, VISIT_STATUSES, label
+from ui.write_path import WritePath
+
+PLANNING_DAYS = 7
 
 
 class SignInDialog(QDialog):
-    def __init__(self, db: Database, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, write_path: WritePath, today: date,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Anmelden – Impfteam"))
-        with db.session() as session:
+        self.write_path, self.today = write_path, today
+        self.saving = False
+        with write_path.db.session() as session:
             self.staff = list_staff(session)
-            self.visits = list_visits(session, today, today + timedelta(days=7))
+            rows = list_visits(session, today, today + timedelta(days=PLANNING_DAYS))
+        self.visits: list[VisitRow] = sorted(rows, key=lambda r: (r.date != today, r.date,
+                                                                  r.start))
         self.staff_box = QComboBox(self)
         self.staff_box.setObjectName("staffBox")
         self.staff_box.setEditable(True)
@@ -40,25 +56,78 @@ class SignInDialog(QDialog):
         self.visit_box = QComboBox(self)
         self.visit_box.setObjectName("visitBox")
         for row in self.visits:
-            self.visit_box.addItem(f"{row.date:%d.%m.%Y} {row.start}–{row.end}  {row.site_name}",
-                                   row.id)
+            day = self.tr("heute") if row.date == today else (
+                self.tr("%1 (Planung)").replace("%1", f"{row.date:%d.%m.%Y}"))
+            self.visit_box.addItem(f"{day} {row.start}–{row.end}  {row.site_name}  "
+                                   f"[{label(VISIT_STATUSES, row.status)}]", row.id)
         self.visit_box.addItem(self.tr("ohne Einsatz (Planung, Auswertung)"), None)
-        hint = QLabel(self.tr("Tippen Sie Ihren Namen; Enter meldet an."), self)
+        self.start = QCheckBox(self.tr("Einsatz jetzt &beginnen"), self)
+        self.start.setObjectName("startVisit")
+        self.start.setChecked(True)
+        self.hint = QLabel(self.tr("Tippen Sie Ihren Namen; Enter meldet an."), self)
+        self.message = QLabel(self)
+        self.message.setObjectName("signInMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("&Mitarbeiter/in:"), self.staff_box)
         form.addRow(self.tr("&Einsatz:"), self.visit_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Anmelden"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        form.addRow("", self.start)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Anmelden"))
+        self.buttons.accepted.connect(self.sign_in)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.visit_box.currentIndexChanged.connect(lambda _i: self._visit_changed())
+        self._visit_changed()
         if not self.staff:
-            buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            hint.setText(self.tr("Noch kein Personal angelegt: bitte Stammdaten importieren."))
+            self.ok.setEnabled(False)
+            self.hint.setText(self.tr("Noch kein Personal angelegt: bitte Stammdaten importieren."))
+
+    def selected_visit(self) -> VisitRow | None:
+        visit_id = self.visit_box.currentData()
+        return next((r for r in self.visits if r.id == visit_id), None)
+
+    def _visit_changed(self) -> None:
+        row = self.selected_visit()
+        self.start.setVisible(row is not None and row.status == "geplant"
+                              and row.date == self.today)
+
+    def sign_in(self) -> None:
+        """Enter: sign in; with "Einsatz beginnen" start the visit first (write path)."""
+        if self.saving:
+            return
+        row = self.selected_visit()
+        if row is None or not self.start.isVisibleTo(self) or not self.start.isChecked():
+            self.accept()
+            return
+        self.saving = True
+        self.ok.setEnabled(False)
+        visit_id, today = row.id, self.today
+        actor = self.write_path.actor_for(self.result_login())
+        self.write_path.submit(lambda s: start_visit(s, actor, visit_id, today),
+                               lambda _visit: self._started(), self._refused, owner=self,
+                               label=f"start_visit visit={visit_id}",
+                               on_queued=self.message.setText)
+
+    def _started(self) -> None:
+        self.saving = False
+        self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        self.saving = False
+        self.ok.setEnabled(True)
+        self.message.setText(exc.message)
+
+    def result_login(self) -> str:
+        session = self.result_session()
+        return session.login if session else ""
 
     def result_session(self) -> FieldSession | None:
         index = self.staff_box.currentIndex()

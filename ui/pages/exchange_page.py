@@ -3,6 +3,11 @@
 Every job runs in a worker with a progress bar and a cancel button; imports are checked
 completely before anything is applied, and their German report (sheet/row/column) is
 shown in full. The conflict log of merges is listed at the bottom.
+
+Jobs that write (package and master-data imports, sync exports with their export mark)
+run through the GUI's write path (``WritePath.submit_long``) on the single-thread write
+pool: a dose saved meanwhile waits behind the import and says so; when the import is
+done every page reloads from ``data_changed``.
 """
 
 from __future__ import annotations
@@ -42,19 +47,23 @@ from core.exchange.protect import (
 from core.exchange.sync_import import ImportFailed, import_sync, import_sync_many
 from core.paths import data_dir
 from core.services.context import Actor
+from core.usecases.changes import Changes
 from ui.models.conflicts_model import ConflictModel
 from ui.tasks import run_progress_task
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.tables import list_view
+from ui.write_path import WritePath
 
 Job = Callable[[Callable[[int, str], None]], Any]
 
 
 class ExchangePage(QWidget):
     def __init__(self, db: Database, actor: Actor, today: date,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, write_path: WritePath | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor, self.today = db, actor, today
+        #: The application's write path (a page of its own, e.g. at the hub, gets one).
+        self.write_path = write_path or WritePath(db, self)
         self.cancel = Cancel()
         self.running = False
         self.title = QLabel(self.tr("Austausch mit dem Impfzentrum"), self)
@@ -127,6 +136,12 @@ class ExchangePage(QWidget):
         layout.addWidget(QLabel(self.tr("Konfliktprotokoll der Zusammenführungen"), self))
         layout.addWidget(self.conflict_view, 1)
         self.refresh_conflicts()
+        self.write_path.track(self, self.on_data_changed)
+
+    def on_data_changed(self, changes: Changes) -> None:
+        """A broad change (an import, F5): the conflict log may have grown."""
+        if changes.any and not changes.person_ids and not changes.visit_ids:
+            self.refresh_conflicts()
 
     def _button(self, key: str, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
@@ -154,7 +169,8 @@ class ExchangePage(QWidget):
             chosen, _f = QFileDialog.getOpenFileName(self, title, str(folder), pattern)
         return Path(chosen) if chosen else None
 
-    def _start(self, job: Job, describe: Callable[[Any], str], *, writes: bool) -> None:
+    def _start(self, job: Job, describe: Callable[[Any], str], *, writes: bool,
+               what: str = "") -> None:
         if self.running:
             return
         self.running = True
@@ -166,8 +182,13 @@ class ExchangePage(QWidget):
         self.report.clear()
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Läuft …"))
-        run_progress_task(job, self._progress, lambda result: self._done(describe(result)),
-                          self._failed, writes=writes)
+        if writes:
+            self.write_path.submit_long(job, self._progress,
+                                        lambda result: self._done(describe(result)),
+                                        self._failed, what=what or self.tr("der Import"))
+        else:
+            run_progress_task(job, self._progress, lambda result: self._done(describe(result)),
+                              self._failed)
 
     def _progress(self, percent: int, text: str) -> None:
         self.progress.setValue(percent)
@@ -259,7 +280,8 @@ class ExchangePage(QWidget):
                                              progress=progress, cancel=self.cancel)
 
         self._start(job, lambda r: self.tr("Paket gespeichert: %1 Datensätze → %2")
-                    .replace("%1", str(r.rows)).replace("%2", str(r.path)), writes=True)
+                    .replace("%1", str(r.rows)).replace("%2", str(r.path)), writes=True,
+                    what=self.tr("der Export"))
 
     def import_sync(self, paths: str | list[str] | None = None) -> None:
         """One or more packages; several (e.g. all teams' packages of an evening) are

@@ -1,15 +1,21 @@
 """The page the team lives in all day: check-in line, queue, doses, corrections.
 
 One always-focused input takes a scanned ticket, a scanned certificate or typed text
-(search as you type). A found person joins the queue; Enter on a queued person opens
-the dose dialog. Undo (Ctrl+Z) takes back one's own dose within ten minutes; later a
-dose is voided with a reason.
+(search as you type), classified once by ``core.usecases.checkin.classify`` (with the
+scanner's keyboard-layout repair). A found person joins the queue; a certificate of a
+registered person checks them in and adopts its dose; a certificate of an unknown person
+opens the registration prefilled from it. Enter on a queued person opens the dose
+dialog. Undo (Ctrl+Z) takes back one's own dose within ten minutes; later a dose is
+voided with a reason. Every write goes through the write path (``ui.write_path``); the
+page reloads itself from ``data_changed``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -22,15 +28,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.db.engine import Database
+from core.certificates.holder import Prefill, prefill
+from core.certificates.verify import verify_hc1
 from core.errors import UserError
-from core.services.checkin import check_in_person, is_ticket, parse_ticket, visit_queue
+from core.services.checkin import is_ticket, parse_ticket, visit_queue
 from core.services.context import Actor
 from core.services.field_day import dashboard
-from core.services.search import PersonHit, likely_same, search_persons
-from core.services.vaccinations import list_visit_doses, undo_vaccination, void_vaccination
+from core.services.search import PersonHit, search_persons
+from core.services.vaccinations import list_visit_doses
+from core.usecases.certificates import print_certificate
+from core.usecases.changes import Changes
+from core.usecases.checkin import (
+    CERTIFICATE,
+    NAME,
+    TICKET,
+    CheckedIn,
+    check_in_by_certificate,
+    check_in_by_person,
+    check_in_by_ticket,
+    classify,
+)
+from core.usecases.doses import undo_dose, void_dose
+from core.usecases.visit_day import can_start, visit_day_problem
+from core.usecases.visit_rules import start_visit
 from ui.dialogs.dose_dialog import DoseDialog
 from ui.dialogs.registration_dialog import RegistrationDialog
+from ui.dialogs.team_dialog import TeamDialog
 from ui.field_session import FieldSession
 from ui.models.field_models import DoseModel, QueueModel
 from ui.models.persons_model import PersonHitModel
@@ -39,19 +62,20 @@ from ui.pages.field_header import FieldHeader
 from ui.widgets.live_search import LiveSearch
 from ui.widgets.scan_line_edit import ScanLineEdit
 from ui.widgets.tables import list_view
+from ui.write_path import Job, WritePath
 
 SEARCH_DELAY_MS = 80
 
 
 class FieldPage(QWidget):
-    changed = Signal()
     person_opened = Signal(str)
     close_requested = Signal()
 
-    def __init__(self, db: Database, actor: Actor, session: FieldSession, today: date,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, write_path: WritePath, actor: Actor, session: FieldSession,
+                 today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.actor, self.session, self.today = db, actor, session, today
+        self.write_path, self.db = write_path, write_path.db
+        self.actor, self.session, self.today = actor, session, today
         self.visit_id = session.visit_id or ""
         self.last_dose_id: str | None = None
         self.last_certificate: Path | None = None
@@ -63,6 +87,11 @@ class FieldPage(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
         self.message.setWordWrap(True)
+        self.blocked = QLabel(self)
+        self.blocked.setObjectName("visitBlocked")
+        self.blocked.setWordWrap(True)
+        self.blocked.setStyleSheet("color: #b00020; font-weight: 600;")
+        self.blocked.hide()
         self.hits = PersonHitModel(self)
         self.hit_view = list_view(self.hits, self, "hitView")
         self.hit_view.setMaximumHeight(170)
@@ -76,7 +105,12 @@ class FieldPage(QWidget):
         self.void_button = QPushButton(self.tr("S&tornieren…"), self)
         self.print_button = QPushButton(self.tr("Zertifikat &drucken (Strg+P)"), self)
         self.close_button = QPushButton(self.tr("Einsatz &abschließen…"), self)
-        tips = {self.new_button: self.tr("Neue Person aufnehmen (Strg+N)"),
+        self.team_button = QPushButton(self.tr("&Team…"), self)
+        self.start_button = QPushButton(self.tr("Einsatz &beginnen"), self)
+        self.start_button.hide()
+        tips = {self.team_button: self.tr("Vertretung ins Team aufnehmen oder austragen"),
+                self.start_button: self.tr("Geplanten Einsatz von heute beginnen"),
+                self.new_button: self.tr("Neue Person aufnehmen (Strg+N)"),
                 self.vaccinate_button: self.tr("Markierte Person impfen (Strg+I, Enter)"),
                 self.undo_button: self.tr("Eigene letzte Impfung zurücknehmen, 10 Minuten "
                                           "lang (Strg+Z)"),
@@ -89,11 +123,12 @@ class FieldPage(QWidget):
         for button, name in ((self.new_button, "newPerson"), (self.vaccinate_button, "vaccinate"),
                              (self.undo_button, "undo"), (self.void_button, "void"),
                              (self.print_button, "printCertificate"),
-                             (self.close_button, "closeVisit")):
+                             (self.close_button, "closeVisit"), (self.team_button, "team"),
+                             (self.start_button, "startVisit")):
             button.setObjectName(name)
         self._layout()
         self._actions()
-        self.live = LiveSearch(db, SEARCH_DELAY_MS, 8, self)
+        self.live = LiveSearch(self.db, SEARCH_DELAY_MS, 8, self)
         self.live.found.connect(self._show_hits)
         self.live.failed.connect(lambda _exc: self.hits.set_rows([]))
         self.scan.edited.connect(self._typed)
@@ -108,6 +143,9 @@ class FieldPage(QWidget):
         self.void_button.clicked.connect(self.void_selected)
         self.print_button.clicked.connect(self.print_certificate)
         self.close_button.clicked.connect(self.close_requested)
+        self.team_button.clicked.connect(self.edit_team)
+        self.start_button.clicked.connect(self.start)
+        write_path.track(self, self.on_data_changed)
         self.refresh()
 
     def _layout(self) -> None:
@@ -116,6 +154,7 @@ class FieldPage(QWidget):
                        self.void_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.team_button)
         buttons.addWidget(self.close_button)
         self.queue_label = QLabel(self.tr("Warteschlange (Enter: impfen)"), self)
         self.dose_label = QLabel(self.tr("Heute geimpft"), self)
@@ -129,6 +168,10 @@ class FieldPage(QWidget):
         lists.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.blocked, 1)
+        header_row.addWidget(self.start_button)
+        layout.addLayout(header_row)
         layout.addWidget(self.scan)
         layout.addWidget(self.message)
         layout.addWidget(self.hit_view)
@@ -147,6 +190,11 @@ class FieldPage(QWidget):
             self.addAction(action)
 
     # -- data ------------------------------------------------------------------------
+    def on_data_changed(self, changes: Changes) -> None:
+        """The one refresh hook: reload when a write touched this visit (or anyone)."""
+        if changes.touches_visit(self.visit_id) or changes.persons:
+            self.refresh()
+
     def refresh(self) -> None:
         if not self.visit_id:
             return
@@ -154,16 +202,21 @@ class FieldPage(QWidget):
             board = dashboard(s, self.visit_id, self.today)
             queue = visit_queue(s, self.visit_id)
             doses = list_visit_doses(s, self.visit_id, include_voided=True)
+            problem = visit_day_problem(s, self.visit_id, self.today)
+            startable = can_start(s, self.visit_id, self.today)
         self.header.show_dashboard(board)
         self.queue.set_rows(sorted(queue, key=lambda r: (r.status != "wartend",
                                                          r.checked_in_at)))
         self.doses.set_rows(sorted(doses, key=lambda d: d.created_at, reverse=True))
         self.undo_button.setEnabled(self.last_dose_id is not None)
         self.print_button.setEnabled(self.last_dose_id is not None)
+        self.blocked.setText(problem)
+        self.blocked.setVisible(bool(problem))
+        self.start_button.setVisible(startable)
         closed = board.status == "abgeschlossen"
-        for widget in (self.scan, self.new_button, self.vaccinate_button, self.close_button):
+        for widget in (self.scan, self.new_button, self.vaccinate_button, self.close_button,
+                       self.team_button):
             widget.setEnabled(not closed)
-        self.changed.emit()
 
     def focus_scan(self) -> None:
         self.scan.setFocus()
@@ -173,12 +226,31 @@ class FieldPage(QWidget):
         self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
         self.message.setText(text)
 
+    def _refused(self, exc: UserError) -> None:
+        self.say(exc.message, True)
+
+    def _write(self, job: Job, on_done: Callable[[Any], None], label: str) -> None:
+        self.write_path.submit(job, on_done, self._refused, owner=self, label=label,
+                               on_queued=self.say)
+
+    # -- visit -----------------------------------------------------------------------
+    def start(self) -> None:
+        actor, visit_id, today = self.actor, self.visit_id, self.today
+        self._write(lambda s: start_visit(s, actor, visit_id, today),
+                    lambda _v: self.say(self.tr("Einsatz begonnen.")),
+                    f"start_visit visit={visit_id}")
+
+    def edit_team(self) -> None:
+        TeamDialog(self.write_path, self.actor, self.visit_id, self).exec()
+        self.focus_scan()
+
     # -- check-in --------------------------------------------------------------------
     def run_search(self) -> None:
         self.live.run(self.scan.text())
 
     def _typed(self, text: str) -> None:
-        if is_ticket(text) or text.strip().upper().startswith("HC1:"):
+        if is_ticket(text) or text.strip().upper().startswith("HC1:") or (
+                classify(text).kind != NAME):
             self.live.stop()  # a scanner is typing a code, not a name
         else:
             self.live.schedule(text)
@@ -190,29 +262,30 @@ class FieldPage(QWidget):
 
     def submit(self, text: str) -> None:
         """Enter in the scan line: a ticket, a certificate, or pick the best search hit."""
-        value = text.strip()
         self.live.stop()
-        try:
-            if is_ticket(value):
-                ticket = parse_ticket(value)
-                if ticket.visit_id != self.visit_id:
-                    self.say(self.tr("Dieses Ticket gehört zu einem anderen Einsatz."), True)
-                    return
-                self.register(ticket_number=ticket.number)
+        scanned = classify(text)
+        if scanned.kind == TICKET:
+            try:
+                ticket = parse_ticket(scanned.text)
+            except UserError as exc:
+                self.say(exc.message, True)
                 return
-            if value.upper().startswith("HC1:"):
-                self.scan_certificate(value)
+            if ticket.visit_id != self.visit_id:
+                self.say(self.tr("Dieses Ticket gehört zu einem anderen Einsatz."), True)
                 return
-            if ":" in value and " " not in value and len(value) > 12:
-                self.say(self.tr("Code nicht erkannt: kein Impfteam-Ticket und kein "
-                                 "Impfzertifikat. Bitte Namen eingeben."), True)
-                return
-        except UserError as exc:
-            self.say(exc.message, True)
+            self.register(ticket_text=scanned.text)
+            return
+        if scanned.kind == CERTIFICATE:
+            self.scan_certificate(scanned.text)
+            return
+        if scanned.kind != NAME:
+            self.say(scanned.message or self.tr("Code nicht erkannt: kein Impfteam-Ticket "
+                                                "und kein Impfzertifikat. Bitte Namen "
+                                                "eingeben."), True)
             return
         with self.db.session() as s:
             try:
-                hits = search_persons(s, value, limit=8)
+                hits = search_persons(s, scanned.text, limit=8)
             except UserError as exc:
                 self.say(exc.message, True)
                 return
@@ -223,55 +296,83 @@ class FieldPage(QWidget):
         row = max(self.hit_view.currentIndex().row(), 0)
         self.check_in(hits[min(row, len(hits) - 1)].id)
 
-    def scan_certificate(self, text: str) -> None:
-        """Find the certificate holder (name + birth date) among registered persons."""
-        from core.services.certificate_lookup import holder_query
+    def certificate_holder(self, hc1: str) -> Prefill | None:
+        """Name, birth date and doses of the certificate (no trust list needed here)."""
+        result = verify_hc1(hc1, None)
+        if not result.decoded or not result.payload:
+            reason = "; ".join(result.errors) or self.tr("unlesbar")
+            self.say(self.tr("Zertifikat nicht lesbar (%1). Bitte erneut scannen.")
+                     .replace("%1", reason), True)
+            return None
+        holder = prefill(result.payload)
+        if not holder.family_name:
+            self.say(self.tr("Im Zertifikat fehlt der Name. Bitte Person von Hand suchen."),
+                     True)
+            return None
+        return holder
 
-        try:
-            query, birth = holder_query(text)
-        except UserError as exc:
-            self.say(exc.message, True)
+    def scan_certificate(self, hc1: str) -> None:
+        """Registered holder: check in and adopt the dose; unknown: registration."""
+        holder = self.certificate_holder(hc1)
+        if holder is None:
             return
-        with self.db.session() as s:
-            hits = likely_same(s, query, birth=birth, limit=8)
-        self.hits.set_rows(hits)
-        if hits:
-            self.hit_view.selectRow(0)
-            self.hit_view.setFocus()
-            self.say(self.tr("Zertifikat gelesen: %1. Enter übernimmt den ersten Treffer.")
-                     .replace("%1", query))
-        else:
-            self.say(self.tr("Zertifikat gelesen: %1 – noch nicht registriert.")
-                     .replace("%1", query))
-            family, _, given = query.partition(", ")
-            self.register(prefill={"family": family, "given": given,
-                                   "birth": birth.strftime("%d.%m.%Y") if birth else ""})
+        actor, visit_id, today = self.actor, self.visit_id, self.today
 
-    def check_in(self, person_id: str, ticket_number: int | None = None) -> None:
-        try:
-            with self.db.session() as s:
-                entry = check_in_person(s, self.actor, self.visit_id, person_id, ticket_number)
-                number = entry.ticket_number
-        except UserError as exc:
-            self.say(exc.message, True)
-            return
+        def refused(exc: UserError) -> None:
+            if exc.field == "hc1":  # readable, so: not registered yet
+                self.say(self.tr("Zertifikat gelesen: %1, %2 – noch nicht registriert.")
+                         .replace("%1", holder.family_name).replace("%2", holder.given_name))
+                self.register(certificate=holder)
+            else:
+                self._refused(exc)
+
+        self.write_path.submit(
+            lambda s: check_in_by_certificate(s, actor, visit_id, hc1, today),
+            self._checked_in, refused, owner=self,
+            label=f"check_in_by_certificate visit={visit_id}", on_queued=self.say)
+
+    def check_in(self, person_id: str) -> None:
+        actor, visit_id, today = self.actor, self.visit_id, self.today
+        self._write(lambda s: check_in_by_person(s, actor, visit_id, person_id, today),
+                    self._checked_in, f"check_in_by_person visit={visit_id} person={person_id}")
+
+    def _checked_in(self, entry: CheckedIn, note: str = "") -> None:
         self.scan.clear()
         self.hits.set_rows([])
-        self.refresh()
-        self.say(self.tr("Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.")
-                 .replace("%1", str(number)))
+        text = self.tr("Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.") \
+            .replace("%1", str(entry.queue_number))
+        if entry.adopted_doses:
+            text += " " + self.tr("%n Impfung(en) aus dem Zertifikat übernommen.", "",
+                                  entry.adopted_doses)
+        notes = [*entry.skipped, note]
+        self.say(" ".join(t for t in (text, *notes) if t))
         for row, entry_row in enumerate(self.queue.rows()):
-            if entry_row.person_id == person_id:
+            if entry_row.person_id == entry.person_id:
                 self.queue_view.selectRow(row)
         self.queue_view.setFocus()
 
-    def register(self, ticket_number: int | None = None,
-                 prefill: dict[str, str] | None = None) -> None:
-        dialog = RegistrationDialog(self.db, self.actor, self, prefill=prefill)
-        if dialog.exec() and dialog.person_id:
-            self.check_in(dialog.person_id, ticket_number)
-        else:
+    def register(self, ticket_text: str | None = None, prefill: dict[str, str] | None = None,
+                 certificate: Prefill | None = None) -> None:
+        dialog = RegistrationDialog(self.write_path, self.actor, self.today, self,
+                                    prefill=prefill, certificate=certificate)
+        if not dialog.exec() or not dialog.person_id:
             self.focus_scan()
+            return
+        person_id, actor, visit_id, today = dialog.person_id, self.actor, self.visit_id, \
+            self.today
+        note = " ".join(dialog.adopt_notes)
+        if dialog.adopted_doses:
+            note = self.tr("%n Impfung(en) aus dem Zertifikat übernommen.", "",
+                           dialog.adopted_doses) + (" " + note if note else "")
+        if ticket_text:
+            self._write(lambda s: check_in_by_ticket(s, actor, visit_id, ticket_text,
+                                                     person_id, today),
+                        lambda entry: self._checked_in(entry, note),
+                        f"check_in_by_ticket visit={visit_id} person={person_id}")
+        else:
+            self._write(lambda s: check_in_by_person(s, actor, visit_id, person_id, today),
+                        lambda entry: self._checked_in(entry, note),
+                        f"check_in_by_person visit={visit_id} person={person_id}")
 
     # -- doses -------------------------------------------------------------------------
     def selected_queue_person(self) -> str | None:
@@ -283,27 +384,28 @@ class FieldPage(QWidget):
         if person_id is None:
             self.say(self.tr("Bitte zuerst eine Person in der Warteschlange wählen."), True)
             return
-        dialog = DoseDialog(self.db, self.actor, self.session, self.visit_id, person_id,
-                            self.today, self)
+        dialog = DoseDialog(self.write_path, self.actor, self.session, self.visit_id,
+                            person_id, self.today, self)
         if dialog.exec() and dialog.saved_dose_id:
             self.last_dose_id = dialog.saved_dose_id
+            self.undo_button.setEnabled(True)
+            self.print_button.setEnabled(True)
             self.say(self.tr("Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z "
                              "macht die Impfung in den nächsten 10 Minuten rückgängig."))
-        self.refresh()
         self.focus_scan()
 
     def undo_last(self) -> None:
-        if self.last_dose_id is None:
+        dose_id, actor = self.last_dose_id, self.actor
+        if dose_id is None:
             return
-        try:
-            with self.db.session() as s:
-                undo_vaccination(s, self.actor, self.last_dose_id)
-        except UserError as exc:
-            self.say(exc.message, True)
-            return
-        self.last_dose_id = None
-        self.say(self.tr("Letzte Impfung rückgängig gemacht (storniert: rueckgaengig)."))
-        self.refresh()
+
+        def done(_dose: object) -> None:
+            self.last_dose_id = None
+            self.undo_button.setEnabled(False)
+            self.print_button.setEnabled(False)
+            self.say(self.tr("Letzte Impfung rückgängig gemacht (storniert: rueckgaengig)."))
+
+        self._write(lambda s: undo_dose(s, actor, dose_id), done, f"undo_dose dose={dose_id}")
 
     def void_selected(self) -> None:
         index = self.dose_view.currentIndex()
@@ -315,30 +417,24 @@ class FieldPage(QWidget):
                                           self.tr("Grund der Stornierung (Pflicht):"))
         if not ok:
             return
-        try:
-            with self.db.session() as s:
-                void_vaccination(s, self.actor, dose.id, reason)
-        except UserError as exc:
-            self.say(exc.message, True)
-            return
-        self.say(self.tr("Impfung storniert."))
-        self.refresh()
+        actor, dose_id = self.actor, dose.id
+        self._write(lambda s: void_dose(s, actor, dose_id, reason),
+                    lambda _dose: self.say(self.tr("Impfung storniert.")),
+                    f"void_dose dose={dose_id}")
 
     def print_certificate(self) -> None:
         """Issue/reprint the certificate of the last dose and open the PDF for printing."""
-        if self.last_dose_id is None:
+        dose_id, actor = self.last_dose_id, self.actor
+        if dose_id is None:
             return
-        from core.services.certificate_print import certificate_pdf  # PDF libs load on demand
 
-        try:
-            with self.db.session() as s:
-                path = certificate_pdf(s, self.actor, self.last_dose_id)
-        except UserError as exc:
-            self.say(exc.message, True)
-            return
-        self.last_certificate = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        self.say(self.tr("Zertifikat erstellt: %1").replace("%1", str(path)))
+        def done(path: Path) -> None:
+            self.last_certificate = path
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.say(self.tr("Zertifikat erstellt: %1").replace("%1", str(path)))
+
+        self._write(lambda s: print_certificate(s, actor, dose_id), done,
+                    f"print_certificate dose={dose_id}")
 
     def open_selected_person(self) -> None:
         person_id = self.selected_queue_person()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.db.engine import Database
-from core.errors import UserError
 from core.services.context import Actor
 from core.services.person_status import person_status
 from core.services.person_view import (
@@ -25,11 +23,13 @@ from core.services.person_view import (
     person_details,
     possible_duplicates,
 )
-from core.services.persons import merge_persons
+from core.usecases.changes import Changes
+from core.usecases.persons import merge_persons
 from ui.dialogs.back_entry_dialog import BackEntryDialog
 from ui.labels import COVID_STATUSES, MEASLES_STATUSES, SOURCES, TARGET_GROUPS, label
 from ui.models.row_model import Column, RowTableModel
 from ui.widgets.tables import list_view
+from ui.write_path import WritePath
 
 
 class HistoryModel(RowTableModel[HistoryRow]):
@@ -52,12 +52,11 @@ class HistoryModel(RowTableModel[HistoryRow]):
 
 
 class PersonPage(QWidget):
-    changed = Signal()
-
-    def __init__(self, db: Database, actor: Actor, today: date,
+    def __init__(self, write_path: WritePath, actor: Actor, today: date,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.actor, self.today = db, actor, today
+        self.write_path, self.db = write_path, write_path.db
+        self.actor, self.today = actor, today
         self.person_id: str | None = None
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
@@ -97,6 +96,11 @@ class PersonPage(QWidget):
             layout.addWidget(part)
         layout.addLayout(buttons)
         self.title.setText(self.tr("Person"))
+        write_path.track(self, self.on_data_changed)
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if self.person_id is not None and changes.touches_person(self.person_id):
+            self.refresh()
 
     def show_person(self, person_id: str) -> None:
         self.person_id = person_id
@@ -141,21 +145,18 @@ class PersonPage(QWidget):
         item = self.duplicates.currentItem()
         if item is None or self.person_id is None:
             return
-        try:
-            with self.db.session() as s:
-                merge_persons(s, self.actor, str(item.data(256)), self.person_id)
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        actor, duplicate, survivor = self.actor, str(item.data(256)), self.person_id
+        self.write_path.submit(
+            lambda s: merge_persons(s, actor, duplicate, survivor), self._merged,
+            lambda exc: self.message.setText(exc.message), owner=self,
+            label=f"merge_persons duplicate={duplicate} survivor={survivor}",
+            on_queued=self.message.setText)
+
+    def _merged(self, _survivor: str) -> None:
         self.message.setText(QCoreApplication.translate(
             "PersonPage", "Zusammengeführt; die Impfungen beider Einträge zählen jetzt hier."))
-        self.refresh()
-        self.changed.emit()
 
     def back_entry(self) -> None:
         if self.person_id is None:
             return
-        dialog = BackEntryDialog(self.db, self.actor, self.person_id, self.today, self)
-        if dialog.exec():
-            self.refresh()
-            self.changed.emit()
+        BackEntryDialog(self.write_path, self.actor, self.person_id, self.today, self).exec()

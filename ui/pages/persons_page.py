@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
 from core.db.engine import Database
 from core.errors import UserError
 from core.services.search import PersonHit
+from core.usecases.changes import Changes
 from ui.models.persons_model import PersonHitModel
 from ui.widgets.live_search import LiveSearch
 from ui.widgets.tables import list_view
+from ui.write_path import WritePath
 
 DEBOUNCE_MS = 120
 
@@ -24,7 +26,8 @@ class PersonsPage(QWidget):
     results_shown = Signal(int)
     person_activated = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 write_path: WritePath | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.title = QLabel(self)
@@ -46,6 +49,12 @@ class PersonsPage(QWidget):
         self.view.activated.connect(
             lambda index: self.person_activated.emit(self.model.row_at(index.row()).id))
         self.retranslate()
+        if write_path is not None:
+            write_path.track(self, self.on_data_changed)
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if changes.persons and self.search.text().strip():
+            self.run_search()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Personen suchen"))

@@ -6,6 +6,7 @@ being decoded further camera frames are dropped, so the GUI thread never waits.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.certificates.adopt import adopt_certificate
 from core.certificates.holder import prefill
 from core.certificates.trust import default_trust
 from core.certificates.verify import VerifyResult
-from core.db.engine import Database
 from core.errors import UserError
 from core.scanning.scan import scan_frame, scan_image_file, scan_text
 from core.services.context import Actor
 from core.services.search import likely_same
+from core.usecases.changes import Changes
+from core.usecases.registration import Adopted, DuplicateError, adopt_certificate
 from ui.camera import FrameSource
 from ui.tasks import run_task
 from ui.widgets.scan_line_edit import ScanLineEdit
+from ui.write_path import WritePath
 
 GOOD = {"vollstaendig", "auffrischung", "genesen", "getestet"}
 COLORS = {"good": "#1b5e20", "warn": "#e65100", "bad": "#b00020"}
@@ -43,11 +45,14 @@ class ScanPage(QWidget):
     result_shown = Signal(object)
     adopted = Signal(str)
 
-    def __init__(self, db: Database, actor: Actor, source: FrameSource,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, write_path: WritePath, actor: Actor, source: FrameSource,
+                 parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
-        self.db, self.actor, self.source = db, actor, source
+        self.write_path, self.db = write_path, write_path.db
+        self.actor, self.source = actor, source
+        self.today = today or date.today()
         self.result: VerifyResult | None = None
+        self._force_new = False  # set after core asked to confirm a likely duplicate
         self._busy = False
         self.title = QLabel(self.tr("Zertifikat prüfen"), self)
         self.title.setObjectName("pageTitle")
@@ -95,7 +100,13 @@ class ScanPage(QWidget):
         self.file_button.clicked.connect(self.open_image)
         self.adopt_button.clicked.connect(self.adopt)
         self.source.frame.connect(self.on_frame)
+        self.matches.currentRowChanged.connect(lambda _r: self._reset_force())
+        write_path.track(self, self.on_data_changed)
         self.card.hide()
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if changes.persons and self.result is not None:
+            self._find_matches()
 
     def showEvent(self, event: Any) -> None:
         # The camera (and QtMultimedia) is looked up only when the page is first shown.
@@ -178,24 +189,41 @@ class ScanPage(QWidget):
         self.matches.setCurrentRow(0)
         self.adopt_button.setEnabled(bool(data.doses) or not hits)
 
+    def _reset_force(self) -> None:
+        self._force_new = False
+        self.adopt_button.setText(self.tr("&Übernehmen"))
+
     def adopt(self) -> None:
+        """``core.usecases.registration.adopt_certificate`` through the write path."""
         result = self.result
         item = self.matches.currentItem()
         if result is None or result.payload is None or item is None:
             return
         person_id = item.data(256)
-        try:
-            with self.db.session() as s:
-                outcome = adopt_certificate(s, self.actor, prefill(result.payload),
-                                            person_id=person_id)
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        data, actor, today, force = prefill(result.payload), self.actor, self.today, \
+            self._force_new
+        self.adopt_button.setEnabled(False)
+        self.write_path.submit(
+            lambda s: adopt_certificate(s, actor, data, today, person_id=person_id,
+                                        force_duplicate=force),
+            self._adopted, self._refused, owner=self, label="adopt_certificate",
+            on_queued=self.message.setText)
+
+    def _adopted(self, outcome: Adopted) -> None:
+        self.adopt_button.setEnabled(True)
+        self._reset_force()
         text = self.tr("Übernommen: %1 Impfung(en) als Nachtrag.").replace(
             "%1", str(len(outcome.dose_ids)))
         if outcome.skipped:
             text += " " + " ".join(outcome.skipped)
         self.message.setText(text)
         self.adopted.emit(outcome.person_id)
+
+    def _refused(self, exc: UserError) -> None:
+        self.adopt_button.setEnabled(True)
+        self.message.setText(exc.message)
+        if isinstance(exc, DuplicateError):  # second, explicit confirmation
+            self._force_new = True
+            self.adopt_button.setText(self.tr("&Trotzdem als neue Person übernehmen"))
 
 

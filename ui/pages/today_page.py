@@ -21,9 +21,11 @@ from core.db.engine import Database
 from core.errors import UserError
 from core.paths import data_dir
 from core.services.visits import VisitRow, list_visits
+from core.usecases.changes import Changes
 from ui.models.visits_model import COL_DATE, COL_SITE, ROW_ROLE, VisitTableModel
 from ui.tasks import run_task
 from ui.widgets.tables import list_view
+from ui.write_path import WritePath
 
 UPCOMING_DAYS = 14
 
@@ -48,7 +50,7 @@ class TodayPage(QWidget):
     loaded = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None, write_path: WritePath | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.today = today or date.today()
@@ -77,6 +79,13 @@ class TodayPage(QWidget):
         for view in (self.today_view, self.upcoming_view):
             view.activated.connect(self._activated)
         self.retranslate()
+        if write_path is not None:
+            write_path.track(self, self.on_data_changed)
+
+    def on_data_changed(self, changes: Changes) -> None:
+        """Visits, their status and their dose counts: reload (in a worker)."""
+        if changes.visits or changes.doses or changes.checkins or changes.sites:
+            self.refresh()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Einsätze – %1").replace("%1", self.today.strftime("%d.%m.%Y")))
