@@ -202,7 +202,8 @@ class WritePath(QObject):
 
     def _unexpected(self, name: str, exc: Exception, owner: QWidget | None,
                     on_refused: Callable[[UserError], None] | None) -> None:
-        frames = "".join(traceback.format_tb(exc.__traceback__))
+        frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}"  # no source lines
+                            for f in traceback.extract_tb(exc.__traceback__))
         log.error("write %s failed: %s\n%s", name, type(exc).__name__, frames)
         from ui.app import log_path
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from pytestqt.qtbot import QtBot
 
 from core.db.engine import Database
+from core.services.context import Actor
 from tests.conftest import TODAY, World
+from tests.core.usecases.conftest import Day, make_day
 from ui.field_session import FieldSession
 from ui.main_window import MainWindow
 
@@ -22,3 +26,26 @@ def window(qtbot: QtBot, db: Database, field_session: FieldSession) -> MainWindo
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+#: The field day of the date-dependent tests: the rules of December 2021 apply.
+DAY_2021 = date(2021, 12, 20)
+
+
+@pytest.fixture
+def day(db: Database, actor: Actor) -> Day:
+    """An active visit on 20.12.2021 (team: doctor, nurse t.koch, clerk; two lots)."""
+    return make_day(db, actor, DAY_2021)
+
+
+def window_for(qtbot: QtBot, db: Database, day: Day, today: date = DAY_2021) -> MainWindow:
+    session = FieldSession(day.nurse_id, "t.koch", "Tim Koch", "impfend", day.visit_id)
+    win = MainWindow(db, session, today)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def window_2021(qtbot: QtBot, db: Database, day: Day) -> MainWindow:
+    return window_for(qtbot, db, day)
