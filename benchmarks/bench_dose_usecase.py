@@ -29,28 +29,29 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.catalog.forms import form_for  # noqa: E402
-from core.db.engine import Database  # noqa: E402
-from core.services.context import Actor  # noqa: E402
-from core.services.lots import allocate_lot, create_lot  # noqa: E402
-from core.services.persons import PersonInput, create_person  # noqa: E402
-from core.services.sites import SiteInput, create_site  # noqa: E402
-from core.services.staff import StaffInput, create_staff  # noqa: E402
-from core.services.visits import VisitInput, create_visit  # noqa: E402
-from core.usecases import dose_form as dose_form_module  # noqa: E402
-from core.usecases.doses import BackEntryRequest, DoseRequest, record_backentry, record_dose  # noqa: E402
+from core.catalog.forms import form_for
+from core.db.engine import Database
+from core.services.context import Actor
+from core.services.lots import allocate_lot, create_lot
+from core.services.persons import PersonInput, create_person
+from core.services.sites import SiteInput, create_site
+from core.services.staff import StaffInput, create_staff
+from core.services.visits import VisitInput, create_visit
+from core.usecases import dose_form as dose_form_module
+from core.usecases.doses import BackEntryRequest, DoseRequest, record_backentry, record_dose
 
 ON = date(2021, 12, 1)
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def prepare(path: Path, persons: int) -> tuple[str, str, str, str, list[str]]:

@@ -127,8 +127,9 @@ def test_lot_rules_expired_unallocated_exhausted(db: Database, actor: Actor,
         other = create_lot(s, actor, "Comirnaty", "NOTHERE", TODAY + timedelta(days=9), 10)
         small = create_lot(s, actor, "Comirnaty", "ONE", TODAY + timedelta(days=9), 1)
         allocate_lot(s, actor, world.visit_id, small.id, 1)
-        expiring = create_lot(s, actor, "Comirnaty", "EXP", TODAY - timedelta(days=1), 5)
+        expiring = create_lot(s, actor, "Comirnaty", "EXP", TODAY, 5)
         allocate_lot(s, actor, world.visit_id, expiring.id, 5)
+        expiring.expiry_date = TODAY - timedelta(days=1)  # allocated, expired since
         second = create_person(s, actor, PersonInput("Klein", "Ida", date(1970, 1, 1), "w"))
     with pytest.raises(ValidationError, match="nicht zugeteilt"), db.session() as s:
         record_vaccination(s, actor, dose(world, lot_id=other.id))
