@@ -76,6 +76,10 @@ def early_second_dose(db: Database, actor: Actor, today: date) -> str:
         record_backentry(s, actor, BackEntryRequest(
             person, today - timedelta(days=10), "Comirnaty", "nachtrag_impfpass", "FK11",
             1, 2), today)
+        # registered already: typing her again shows the duplicate confirmation
+        register_person(s, actor, PersonInput("Müller", "Anna", date(1980, 4, 10), "w",
+                                              postcode="34127", city="Kassel"), today,
+                        force_duplicate=True)
         return person
 
 
@@ -216,6 +220,9 @@ def main(out: Path) -> None:
         dose = DoseDialog(window.write_path, actor, session, visit.id, early_id, today, window)
 
         def with_warning(d: DoseDialog = dose) -> None:
+            covid = d.product.findData("EU/1/20/1528")  # Comirnaty: interval too short
+            if covid >= 0:
+                d.product.setCurrentIndex(covid)
             d.confirm_all()
             d.override.setChecked(True)
             d.override_reason.setText("Reise ins Ausland, ärztlich freigegeben")
