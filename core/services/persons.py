@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from core.catalog.districts import get_districts
+from core.certificates.names import transliterate_part
 from core.db.codes import SEXES, TARGET_GROUPS
 from core.db.models import Person
 from core.errors import ValidationError
@@ -43,6 +44,11 @@ def _clean(data: PersonInput, today: date) -> dict[str, object]:
     values = asdict(data)
     values["family_name"] = require_text(data.family_name, "Nachname", 100)
     values["given_name"] = require_text(data.given_name, "Vorname", 100)
+    # Certificates need the name in a script ICAO 9303 / ELOT 743 can transliterate; a
+    # name in Arabic (or another) script is refused here, at the desk, with the request to
+    # enter the Latin spelling from the ID document, not later when printing.
+    transliterate_part(values["family_name"], "Nachname")
+    transliterate_part(values["given_name"], "Vorname")
     not_in_future(data.birth_date, today, "Geburtsdatum")
     if data.birth_date.year < 1900:
         raise ValidationError("Geburtsdatum: Bitte das Jahr prüfen (vor 1900).",
