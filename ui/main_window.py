@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
             "Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL)."))
 
     def _restore_state(self) -> None:
+        # Versions before issue 11 kept a registration draft (name, birth date, address,
+        # phone) in QSettings; personal data has no place there: remove what is left.
+        QSettings().remove("drafts")
         geometry = QSettings().value("mainWindow/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -289,6 +289,13 @@ def test_cancelled_registration_leaves_no_personal_data_in_qsettings(
     assert again.family.text() == "" and again.phone.text() == ""
 
 
+def test_a_draft_left_by_an_older_version_is_removed(qtbot: QtBot, db: Database) -> None:
+    QSettings().setValue("drafts/registration", '{"family": "Kowalczyk"}')
+    window = MainWindow(db, "t.tester")
+    qtbot.addWidget(window)
+    assert QSettings().value("drafts/registration") is None
+
+
 def test_likely_duplicate_needs_a_second_explicit_confirmation(
         qtbot: QtBot, window: MainWindow, db: Database, world: World) -> None:
     dialog = RegistrationDialog(window.write_path, window.actor, window.today, window)
