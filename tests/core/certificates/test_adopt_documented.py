@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from core.catalog.products import get_catalog
-from core.certificates.adopt import adopt_certificate
 from core.certificates.holder import prefill
 from core.db.engine import Database
 from core.rules import Vaccination, candidate_numbers
 from core.services.context import Actor
 from core.services.person_status import person_document, person_status
 from core.usecases.assessment import assess, load_record
+from core.usecases.registration import adopt_certificate
 from tests.core.certificates.helpers import VACCINATION
 
 
@@ -26,7 +26,8 @@ def _certificate(day: str, dn: int, sd: int) -> dict[str, object]:
 
 def test_adopted_2_of_2_is_geimpft_from_day_15(db: Database, actor: Actor) -> None:
     with db.session() as s:
-        person_id = adopt_certificate(s, actor, prefill(_certificate("2021-06-01", 2, 2))).person_id
+        person_id = adopt_certificate(s, actor, prefill(_certificate("2021-06-01", 2, 2)),
+                                      date(2021, 12, 1)).value.person_id
     with db.session() as s:
         before = person_status(s, person_id, date(2021, 6, 15)).covid19
         after = person_status(s, person_id, date(2021, 6, 16)).covid19
@@ -43,7 +44,8 @@ def test_adopted_2_of_2_is_geimpft_from_day_15(db: Database, actor: Actor) -> No
 
 def test_adopted_3_of_3_is_stored_and_evaluated_as_booster(db: Database, actor: Actor) -> None:
     with db.session() as s:
-        result = adopt_certificate(s, actor, prefill(_certificate("2021-12-01", 3, 3)))
+        result = adopt_certificate(s, actor, prefill(_certificate("2021-12-01", 3, 3)),
+                                   date(2021, 12, 20)).value
     with db.session() as s:
         covid = person_status(s, result.person_id, date(2021, 12, 20)).covid19
     assert covid.series_complete and covid.booster and covid.status == "geimpft"
