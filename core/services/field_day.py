@@ -16,7 +16,6 @@ from core.services import records
 from core.services.checkin import set_queue_status
 from core.services.context import Actor
 from core.services.lots import LotUsage, discard_doses, visit_lot_usage
-from core.services.vaccinations import VaccinationInput, record_vaccination
 from core.services.visits import set_visit_status
 
 
@@ -102,15 +101,6 @@ def dashboard(session: Session, visit_id: str, on: date) -> Dashboard:
                      team(session, visit.id), lots_on_hand(session, visit.id, on),
                      sum(int(n) for n in counts.values()), int(vaccinated),
                      int(counts.get("wartend", 0)), unsynced_count(session))
-
-
-def save_dose(session: Session, actor: Actor, data: VaccinationInput,
-              today: date | None = None) -> Vaccination:
-    """Record the dose and move the person out of the waiting queue, in one transaction."""
-    dose = record_vaccination(session, actor, data, today)
-    if dose.visit_id is not None:
-        set_queue_status(session, actor, dose.visit_id, dose.person_id, "geimpft")
-    return dose
 
 
 def closing_summary(session: Session, visit_id: str) -> ClosingSummary:
