@@ -14,4 +14,7 @@ def run_gui(ctx: CliContext) -> int:
 
 
 if __name__ == "__main__":
+    from core.logging_setup import setup_logging
+
+    setup_logging()
     sys.exit(main(sys.argv[1:], gui_handler=run_gui))

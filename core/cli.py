@@ -12,7 +12,9 @@ import argparse
 import importlib
 import json
 import logging
+import math
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "importing",
     "conflicts",
     "keys", "verify", "certificate",
+    "backup",
 )
 
 
@@ -64,7 +67,7 @@ class CliContext:
             from core.db.engine import Database
             from core.paths import default_db_url
 
-            self._db = Database.open(self.args.db or default_db_url())
+            self._db = Database.open(check_db_argument(self.args.db) or default_db_url())
         return self._db
 
     @contextmanager
@@ -73,15 +76,87 @@ class CliContext:
             yield session
 
     def emit(self, payload: Any, text: str | Callable[[], str]) -> None:
-        """Print ``payload`` as JSON with --json, else the human-readable ``text``."""
+        """Print ``payload`` as JSON with --json, else the human-readable ``text``.
+
+        The output is always valid JSON: NaN and infinities (which ``json.dumps`` would
+        print as the non-JSON ``NaN``) become ``null``.
+        """
         if self.json:
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+            sys.stdout.write(json.dumps(json_safe(payload), ensure_ascii=False, default=str,
+                                        allow_nan=False) + "\n")
         else:
             sys.stdout.write((text() if callable(text) else text) + "\n")
 
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+#: Database URL schemes the app supports (``--db``); everything else is refused up front.
+SUPPORTED_DB_SCHEMES = ("sqlite", "postgresql")
+
+
+def check_db_argument(value: str | None) -> str | None:
+    """``--db`` as given, when it is a path or a SQLite/PostgreSQL URL; German error else."""
+    if not value or "://" not in value:
+        return value
+    scheme = value.split("://", 1)[0].split("+", 1)[0].strip().lower()
+    if scheme not in SUPPORTED_DB_SCHEMES:
+        raise UserError(f"--db: Datenbanktyp „{scheme[:30]}“ wird nicht unterstützt. Bitte "
+                        "einen Dateipfad, sqlite:///PFAD oder postgresql://… angeben.")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        raise UserError("--db: Die Datenbank-URL ist ungültig. Bitte einen Dateipfad, "
+                        "sqlite:///PFAD oder postgresql://… angeben.") from None
+    return value
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with non-finite floats replaced by None (JSON has no NaN/Infinity)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+#: German line for SQLite's "database is locked" (another writer holds it).
+LOCKED_MESSAGE = ("Die Datenbank ist gerade belegt (z. B. durch einen Import). Bitte gleich "
+                  "noch einmal versuchen.")
+#: Handlers that only read: on "database is locked" they are run once more after a pause.
+READ_ONLY_HANDLERS = frozenset({
+    ("core.commands.visits", "run_list"), ("core.commands.visits", "run_show"),
+    ("core.commands.persons", "run_search"), ("core.commands.persons", "run_show"),
+    ("core.commands.staff", "run_list"), ("core.commands.dose", "run_suggest"),
+})
+RETRY_PAUSE = 1.0
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked"/"busy", also when wrapped in our errors."""
+    from sqlalchemy.exc import OperationalError
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OperationalError):
+            text = str(current.orig or current).lower()
+            if "database is locked" in text or "database is busy" in text:
+                return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _read_only(handler: Any) -> bool:
+    key = (getattr(handler, "__module__", ""), getattr(handler, "__name__", ""))
+    return key in READ_ONLY_HANDLERS
 
 
 class _GermanParser(argparse.ArgumentParser):
@@ -127,13 +202,37 @@ def main(
         parser.print_help(sys.stderr)
         return 2
     ctx = CliContext(args)
+    attempts = 2 if _read_only(handler) else 1
     try:
-        return int(handler(ctx) or 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                return int(handler(ctx) or 0)
+            except Exception as exc:
+                if not is_locked(exc):
+                    raise
+                log.warning("database locked (attempt %d of %d)", attempt, attempts)
+                if attempt == attempts:
+                    sys.stderr.write(f"Fehler: {LOCKED_MESSAGE}\n")
+                    return 1
+                ctx.close()
+                ctx = CliContext(args)
+                time.sleep(RETRY_PAUSE)
+        return 1  # pragma: no cover - the loop always returns
     except UserError as exc:
         sys.stderr.write(f"Fehler: {exc.message}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("Abgebrochen.\n")
         return 1
+    except Exception as exc:  # a programming error: one German line, traceback in the log
+        from core.logging_setup import current_log_path, log_unexpected, setup_logging
+
+        if current_log_path() is None:
+            setup_logging()
+        sys.stderr.write(log_unexpected(exc, f"command {args.command}") + "\n")
+        return 1
     finally:
-        ctx.close()
+        try:
+            ctx.close()
+        except Exception as exc:  # disposing a broken connection must not mask the result
+            log.warning("closing the database failed: %s", type(exc).__name__)

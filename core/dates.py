@@ -13,6 +13,10 @@ from core.errors import UserError
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+#: Years accepted in typed dates (birth dates from 1900, dates up to 2100).
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -31,11 +35,25 @@ def parse_date(text: str, field: str = "Datum") -> date:
             )
         day, month, year = (int(g) for g in match.groups())
     try:
-        return date(year, month, day)
+        parsed = date(year, month, day)
     except ValueError:
         raise UserError(
             f"{field}: Den Tag {value} gibt es nicht. Bitte das Datum prüfen.", field=field
         ) from None
+    return check_year(parsed, field)
+
+
+def check_year(value: date, field: str = "Datum") -> date:
+    """``value`` when its year lies in ``MIN_YEAR``..``MAX_YEAR``; German UserError else.
+
+    Every date the app handles (birth, dose, visit, expiry, evaluation day) lies there;
+    a year like 9999 is a typo or hostile input and would overflow date arithmetic.
+    """
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise UserError(
+            f"{field}: Das Jahr {value.year} liegt nicht zwischen {MIN_YEAR} und {MAX_YEAR}. "
+            "Bitte das Datum prüfen.", field=field)
+    return value
 
 
 def parse_time(text: str, field: str = "Uhrzeit") -> time:

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from fractions import Fraction
 from typing import Any
 
 import cbor2
@@ -82,11 +83,51 @@ def _sig_structure(protected_raw: bytes, payload: bytes) -> bytes:
     return bytes(cbor2.dumps(["Signature1", protected_raw, b"", payload]))
 
 
+#: Bounds for a decoded CBOR structure (a real DCC is 5 levels deep with ~60 items).
+#: cbor2 resolves shared values (tags 28/29), so one byte can make a cycle or a DAG
+#: that expands exponentially; every value is counted as often as it is reached.
+MAX_DEPTH = 24
+MAX_ITEMS = 20_000
+#: CBOR's native integers are 64 bits; a bignum (tags 2/3) beyond that is not a DCC
+#: value, and Python cannot print integers over 4,300 digits.
+MAX_INT = 2**64
+
+
+def check_structure(obj: Any, stage: str, what: str) -> None:
+    """Refuse cycles, deep nesting, too many items and huge integers (``DecodeError``)."""
+    bad = DecodeError(stage, f"QR-Code nicht lesbar: {what} hat eine unzulässige Struktur "
+                             "(zu tief verschachtelt, zu groß oder zirkulär).")
+    stack: list[tuple[Any, int]] = [(obj, 0)]
+    items = 0
+    while stack:
+        value, depth = stack.pop()
+        items += 1
+        if items > MAX_ITEMS or depth > MAX_DEPTH:
+            raise bad
+        if isinstance(value, bool) or value is None or isinstance(value, str | bytes | float):
+            continue
+        if isinstance(value, int):
+            if not -MAX_INT <= value < MAX_INT:
+                raise bad
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                stack.append((key, depth + 1))
+                stack.append((item, depth + 1))
+        elif isinstance(value, list | tuple | set | frozenset):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, cbor2.CBORTag):
+            stack.append((value.value, depth + 1))
+        elif isinstance(value, Fraction):
+            stack.extend(((value.numerator, depth + 1), (value.denominator, depth + 1)))
+
+
 def _loads(data: bytes, stage: str, what: str) -> Any:
     try:
-        return cbor2.loads(data)
+        obj = cbor2.loads(data)
     except Exception:  # cbor2 raises several error types on hostile input
         raise DecodeError(stage, f"QR-Code nicht lesbar: {what} ist kein gültiges CBOR.") from None
+    check_structure(obj, stage, what)
+    return obj
 
 
 def parse_cose(data: bytes) -> CoseSign1:

@@ -11,6 +11,8 @@ bad input: any text or bytes give a ``VerifyResult`` (the fuzz test holds us to 
 from __future__ import annotations
 
 import base64
+import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +29,8 @@ from core.certificates.cose import (
 from core.certificates.holder import holder_status
 from core.certificates.schema import validate_payload
 from core.certificates.trust import TrustedCert, TrustList
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("vollstaendig", "unvollstaendig", "auffrischung", "genesen", "getestet",
             "ungueltig", "abgelaufen", "unbekannter_aussteller", "kein_code")
@@ -131,9 +135,14 @@ def _trim(value: Any) -> Any:
         return [_trim(v) for v in value]
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN and Infinity have no JSON form
     if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # e.g. a Fraction of integers too long to print
+        return None
 
 
 def _check_signature(result: VerifyResult, message: CoseSign1,
@@ -198,16 +207,22 @@ def verify_hc1(text: str, trust: TrustList | None, at: datetime | None = None) -
     except Exception:  # never let a malformed code crash the scan page
         result.errors.append("QR-Code nicht lesbar: unerwartete Datenstruktur.")
         return result
-    result.decoded = True
-    result.kid = base64.b64encode(message.kid).decode("ascii") if message.kid else None
-    result.algorithm = ALG_NAMES.get(message.alg or 0)
-    result.issuer = claims.issuer
-    result.issued_at, result.expires_at = claims.issued_at, claims.expires_at
-    payload = _trim(claims.hcert)
-    result.payload = payload
-    result.certificate_type = certificate_type(payload)
-    result.person = _person(payload)
-    _judge(result, message, trust, at)
+    try:
+        result.decoded = True
+        result.kid = base64.b64encode(message.kid).decode("ascii") if message.kid else None
+        result.algorithm = ALG_NAMES.get(message.alg or 0)
+        result.issuer = claims.issuer
+        result.issued_at, result.expires_at = claims.issued_at, claims.expires_at
+        payload = _trim(claims.hcert)
+        result.payload = payload
+        result.certificate_type = certificate_type(payload)
+        result.person = _person(payload)
+        _judge(result, message, trust, at)
+    except Exception as exc:  # the last net: a decoded but absurd code is "ungültig"
+        # type only: the message of an exception may quote certificate content (a name)
+        log.warning("verify: unexpected %s while judging a decoded code", type(exc).__name__)
+        result = VerifyResult(status="ungueltig", errors=[
+            "QR-Code nicht lesbar: unerwartete Datenstruktur."])
     return result
 
 

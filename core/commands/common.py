@@ -20,9 +20,6 @@ from core.errors import UserError
 #: field day always runs on the laptop's local date.
 TODAY_ENV = "IMPFTEAM_TODAY"
 
-#: Largest code text read from a file or stdin (an HC1 text is a few kB).
-MAX_CODE_TEXT = 1024 * 1024
-
 
 def today() -> date:
     """The laptop's local date, or ``IMPFTEAM_TODAY`` (ISO/German date; tests, training)."""
@@ -32,19 +29,26 @@ def today() -> date:
 
 def read_code_text(value: str, option: str) -> str:
     """The text itself, the content of a text file, or stdin for ``-``."""
+    from core.input_limits import MAX_HC1_TEXT, read_file_bounded, read_stream_bounded
+
     if value == "-":
-        return sys.stdin.read(MAX_CODE_TEXT)
+        data = read_stream_bounded(sys.stdin.buffer, MAX_HC1_TEXT, option)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UserError(f"{option}: Die Eingabe ist kein Text (UTF-8).") from None
     path = Path(value)
     looks_like_code = value.strip()[:3].upper() == "HC1"
-    if not looks_like_code and path.is_file():
+    try:
+        exists = not looks_like_code and path.exists()
+    except (OSError, ValueError):  # too long for a file name, or a NUL: it is the text
+        exists = False
+    if exists:
+        data = read_file_bounded(path, MAX_HC1_TEXT, option)
         try:
-            with path.open("rb") as handle:
-                return handle.read(MAX_CODE_TEXT).decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UserError(f"{option}: Datei „{value}“ ist keine Textdatei (UTF-8).") from None
-        except OSError as exc:
-            raise UserError(f"{option}: Datei „{value}“ nicht lesbar ({exc.strerror}).") \
-                from None
     if not looks_like_code and (path.suffix.lower() in {".txt", ".hc1"}
                                 or os.sep in value or "/" in value):
         raise UserError(f"{option}: Datei „{value}“ nicht gefunden.")

@@ -6,6 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from core.cli import CliContext, json_parent
 from core.errors import UserError
 from core.services.context import Actor
@@ -17,6 +20,17 @@ def register(sub: Any) -> None:
     parser.add_argument("--persons", type=int, required=True, help="Anzahl Personen")
     parser.add_argument("--seed", type=int, default=1, help="Startwert (gleiche Daten)")
     parser.set_defaults(handler=run)
+
+
+def _require_empty(session: Session) -> None:
+    """Demo data goes only into an empty database (never beside real records)."""
+    from core.db.models import Lot, Person, Site, Staff, Visit
+
+    for model in (Person, Staff, Site, Visit, Lot):
+        if session.scalar(select(model.id).limit(1)) is not None:
+            raise UserError("Die Datenbank enthält schon Daten – Beispieldaten werden nur in "
+                            "eine leere Datenbank geschrieben. Bitte mit --db eine neue "
+                            "Datei angeben.")
 
 
 def run(ctx: CliContext) -> int:
@@ -31,6 +45,7 @@ def run(ctx: CliContext) -> int:
             sys.stderr.write(f"\r{percent:3d} % {message}   ")
 
     with ctx.session() as session:
+        _require_empty(session)
         actor = Actor.for_session(session, ctx.user)
         report = generate_demo(session, actor.user, actor.origin, args.persons, args.seed,
                                progress=progress)

@@ -37,33 +37,66 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _read(source: str) -> str:
+    """The document's text: at most ``MAX_PERSON_JSON`` bytes of a regular file or stdin."""
+    from core.input_limits import (
+        MAX_PERSON_JSON,
+        decode_text,
+        read_file_bounded,
+        read_stream_bounded,
+    )
+
     if source == "-":
-        try:
-            return sys.stdin.read()
-        except UnicodeDecodeError:
-            raise UserError("PERSON_JSON: Eingabe ist kein UTF-8-Text.") from None
-    path = Path(source)
+        data = read_stream_bounded(sys.stdin.buffer, MAX_PERSON_JSON, "PERSON_JSON")
+        return decode_text(data, "PERSON_JSON", "stdin")
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"PERSON_JSON: Datei „{source}“ nicht gefunden.") from None
-    except IsADirectoryError:
-        raise UserError(f"PERSON_JSON: „{source}“ ist ein Verzeichnis, keine Datei.") from None
-    except UnicodeDecodeError:
-        raise UserError(f"PERSON_JSON: Datei „{source}“ ist kein UTF-8-Text.") from None
-    except OSError as exc:
-        raise UserError(f"PERSON_JSON: Datei „{source}“ nicht lesbar ({exc.strerror}).") from None
+        data = read_file_bounded(Path(source), MAX_PERSON_JSON, "PERSON_JSON")
+    except ValueError:  # a NUL in the name
+        raise UserError("PERSON_JSON: ungültiger Dateiname.") from None
+    return decode_text(data, "PERSON_JSON", source)
+
+
+#: Deepest nesting accepted in a person document (a real one is 3 levels deep).
+MAX_DEPTH = 32
+
+
+def _check_depth(data: Any) -> None:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise UserError(f"PERSON_JSON: zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen). "
+                            "Bitte ein Personendokument wie in docs/rules.md angeben.")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def load_document(source: str) -> Any:
     """Read and decode the JSON; malformed JSON names line and column."""
     text = _read(source)
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise UserError(
             f"PERSON_JSON: ungültiges JSON in Zeile {exc.lineno}, Spalte {exc.colno} ({exc.msg})."
         ) from None
+    except RecursionError:
+        raise UserError(f"PERSON_JSON: zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen). "
+                        "Bitte ein Personendokument wie in docs/rules.md angeben.") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits; NaN/Infinity
+        raise UserError(f"PERSON_JSON: ungültige Zahl im JSON ({_short(exc)}).") from None
+    _check_depth(data)
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} ist keine JSON-Zahl")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return "mehr als 4300 Ziffern" if "digits" in text else text[:80]
 
 
 def run(ctx: CliContext) -> int:

@@ -11,6 +11,8 @@ with the wrong layout still verifies.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +24,6 @@ from core.errors import UserError
 if TYPE_CHECKING:  # imported when run: every other command starts faster without them
     from core.certificates.trust import TrustList
     from core.certificates.verify import VerifyResult
-
-MAX_INPUT = 20 * 1024 * 1024
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,23 +40,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def _looks_like_code(source: str) -> bool:
+    """An HC1 text, also as a wedge scanner on the wrong layout types it (``HC1Ö``)."""
+    head = source.strip()[:4].upper()
+    return head[:3] == "HC1" and len(head) == 4 and not (head[3].isalnum() or head[3] in "._-")
+
+
 def _read_input(source: str) -> bytes | str:
-    """Bytes of the file or stdin, or the argument itself when it is an HC1 text."""
+    """Bytes of the file or stdin, or the argument itself when it is an HC1 text.
+
+    The HC1 prefix is checked first: a genuine code can contain ``/`` and be longer than
+    a file name may be, so it is never tried as a path. Reads are capped (images
+    ``MAX_IMAGE``, text ``MAX_HC1_TEXT``) and devices, pipes and directories refused.
+    """
+    from core.input_limits import (
+        MAX_HC1_TEXT,
+        MAX_IMAGE,
+        read_file_bounded,
+        read_stream_bounded,
+        too_large,
+    )
+    from core.scanning.scan import looks_like_image
+
     if source == "-":
-        return sys.stdin.buffer.read(MAX_INPUT)
-    path = Path(source)
-    looks_like_code = source.strip()[:3].upper() == "HC1"
-    if looks_like_code and not path.exists():
+        data = read_stream_bounded(sys.stdin.buffer, MAX_IMAGE, "INPUT")
+        name = "stdin"
+    elif _looks_like_code(source):
         return source
-    try:
-        if path.is_dir():
-            raise UserError(f"INPUT: „{source}“ ist ein Verzeichnis, keine Datei.")
-        with path.open("rb") as handle:
-            return handle.read(MAX_INPUT)
-    except FileNotFoundError:
-        raise UserError(f"INPUT: Datei „{source}“ nicht gefunden.") from None
-    except OSError as exc:
-        raise UserError(f"INPUT: Datei „{source}“ nicht lesbar ({exc.strerror}).") from None
+    else:
+        try:
+            os.stat(source)
+        except OSError as exc:
+            if exc.errno in (errno.ENAMETOOLONG, errno.EINVAL):
+                return source  # cannot be a file name: let the verifier say what it is
+        except ValueError:  # embedded NUL
+            return source
+        data = read_file_bounded(Path(source), MAX_IMAGE, "INPUT")
+        name = source
+    if not looks_like_image(data) and len(data) > MAX_HC1_TEXT:
+        raise too_large("INPUT", name if len(name) <= 120 else name[:117] + "…", MAX_HC1_TEXT)
+    return data
 
 
 def _at(text: str | None) -> datetime:

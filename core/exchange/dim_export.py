@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,6 +45,19 @@ class DimExportResult:
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.path), "rows": self.rows,
                 "from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def _cell(text: str) -> str:
+    """A text field on one physical line that cannot start a formula.
+
+    Line breaks and other control characters (a lot number stored before entry refused
+    them, or from an older package) become one space, so every record is one line and
+    no line of the file can begin with ``=``; then the OWASP escaping of ``escape_text``.
+    """
+    return escape_text(_CONTROL.sub(" ", text).strip())
 
 
 def pseudonym(centre: str, person_id: str) -> str:
@@ -86,7 +100,7 @@ def export_dim(session: Session, out: Path, date_from: date, date_to: date, *,
             for (dose_id, person_id, birth, sex, plz, ags, group, site_id, site_ext, site_ags,
                  day, number, series, booster, product_key, lot, indication) in rows:
                 product = catalog.resolve(product_key)
-                writer.writerow([escape_text(str(x)) if isinstance(x, str) else x for x in (
+                writer.writerow([_cell(x) if isinstance(x, str) else x for x in (
                     dose_id, pseudonym(centre, survivor.get(person_id, person_id)),
                     f"{birth:%Y-%m}", sex, plz, ags or "", site_ext or site_id or "",
                     site_ags or "", day.isoformat(), number, series, int(booster),

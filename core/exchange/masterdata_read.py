@@ -22,7 +22,7 @@ from core.catalog.products import get_catalog
 from core.dates import parse_date
 from core.errors import UserError
 from core.exchange.common import ImportReport, require_file
-from core.exchange.xlsx_read import norm_header, open_workbook, sheet_rows
+from core.exchange.xlsx_read import MASTERDATA_LIMITS, norm_header, open_workbook, sheet_rows
 
 WHAT = "Stammdaten"
 
@@ -205,7 +205,7 @@ def read_masterdata(path: Path, report: ImportReport) -> MasterData:
     """Parse and check cell by cell; problems go to ``report``; unreadable files raise."""
     path = Path(path)
     require_file(path, WHAT)
-    workbook = open_workbook(path, WHAT)
+    workbook = open_workbook(path, WHAT, limits=MASTERDATA_LIMITS)
     data = MasterData()
     for sheet, fields in SHEETS.items():
         actual = _find_sheet(list(workbook.sheet_names), sheet)

@@ -117,8 +117,20 @@ def decode_frame(data: bytes, width: int, height: int, stride: int | None = None
 
 def open_image(path: Path | str) -> Image.Image:
     """Open an image file fully (so the file handle closes); German ``ImageReadError``."""
+    from core.errors import UserError
+    from core.input_limits import MAX_IMAGE, check_regular_file, too_large
+
+    try:
+        info = check_regular_file(Path(path), "Bilddatei")
+    except UserError as exc:
+        raise ImageReadError(exc.message) from None
+    if info.st_size > MAX_IMAGE:
+        raise ImageReadError(too_large("Bilddatei", str(path)[:120], MAX_IMAGE).message)
     try:
         with Image.open(path) as image:
+            if image.width * image.height > MAX_PIXELS:  # checked before decoding
+                raise ImageReadError(f"Bilddatei „{path}“ ist zu groß (mehr als 60 Megapixel) "
+                                     "für einen Scan. Bitte ein kleineres Bild wählen.")
             image.load()
             return image.copy()
     except FileNotFoundError:

@@ -13,10 +13,22 @@ from PIL import Image
 
 from core.certificates.trust import TrustList
 from core.certificates.verify import VerifyResult, no_code, verify_hc1
-from core.scanning.decode import ImageReadError, decode_frame, decode_image, first_hc1, open_image
+from core.scanning.decode import (
+    MAX_PIXELS,
+    ImageReadError,
+    decode_frame,
+    decode_image,
+    first_hc1,
+    open_image,
+)
 from core.scanning.wedge import repair_scanner_input
 
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
+
+
+def looks_like_image(data: bytes) -> bool:
+    """True when ``data`` starts like one of the image formats we decode."""
+    return data.startswith(_IMAGE_MAGIC)
 
 
 def scan_text(text: str, trust: TrustList | None, at: datetime | None = None) -> VerifyResult:
@@ -54,9 +66,11 @@ def scan_frame(data: bytes, width: int, height: int, trust: TrustList | None,
 def scan_bytes(data: bytes, trust: TrustList | None, at: datetime | None = None
                ) -> VerifyResult:
     """File or stdin content of unknown kind: image bytes are decoded, the rest is text."""
-    if data.startswith(_IMAGE_MAGIC):
+    if looks_like_image(data):
         try:
             with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:  # checked before decoding
+                    return no_code("Bild ist zu groß (mehr als 60 Megapixel) für einen Scan.")
                 image.load()
                 return scan_image(image, trust, at)
         except (OSError, ValueError, Image.DecompressionBombError):

@@ -17,7 +17,7 @@ from core.db.models import Lot, LotAllocation, Vaccination, Visit
 from core.errors import ValidationError
 from core.services import records
 from core.services.context import Actor, apply_changes, audit, stamp_new
-from core.services.validation import require_text
+from core.services.validation import require_line, require_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ def create_lot(
     external_id: str | None = None,
 ) -> Lot:
     key = get_catalog().require(product).key
-    number = require_text(lot_number, "Charge", 50)
+    number = require_line(lot_number, "Charge", 50)
     if doses_received < 0:
         raise ValidationError("Dosen: Die Anzahl darf nicht negativ sein.", field="doses")
     clash = session.scalars(

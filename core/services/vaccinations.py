@@ -27,7 +27,7 @@ from core.services.dose_checks import (
     require_member,
 )
 from core.services.persons import resolve_person
-from core.services.validation import not_in_future, require_code
+from core.services.validation import not_in_future, optional_line, require_code
 
 UNDO_WINDOW = timedelta(minutes=10)
 
@@ -135,7 +135,7 @@ def record_vaccination(
         raise ValidationError(
             f"Für diese Person ist am {data.date:%d.%m.%Y} schon eine Impfung gegen "
             "dieselbe Krankheit dokumentiert.", field="date")
-    lot_id, lot_number, visit_id = None, data.lot_number.strip(), None
+    lot_id, lot_number, visit_id = None, optional_line(data.lot_number, "Charge", 50), None
     physician_id = vaccinator_id = None
     if source == "verabreicht":
         if not data.visit_id or not data.lot_id:

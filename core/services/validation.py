@@ -20,6 +20,25 @@ def require_text(value: str, field: str, max_len: int = 200) -> str:
     return text
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def require_line(value: str, field: str, max_len: int = 200) -> str:
+    """``require_text`` for one-line codes (lot numbers): no line breaks, tabs or control
+    characters, which would split a CSV line or a label."""
+    text = require_text(value, field, max_len)
+    if _CONTROL.search(text):
+        raise ValidationError(f"{field}: Zeilenumbrüche, Tabulatoren und Steuerzeichen sind "
+                              "nicht erlaubt. Bitte nur die Chargenbezeichnung eingeben.",
+                              field=field)
+    return text
+
+
+def optional_line(value: str, field: str, max_len: int = 200) -> str:
+    """Like ``require_line`` for an optional field: empty stays empty."""
+    return require_line(value, field, max_len) if (value or "").strip() else ""
+
+
 def require_code(value: str, codes: dict[str, str], field: str) -> str:
     if value not in codes:
         allowed = ", ".join(f"{k} ({v})" for k, v in codes.items())
