@@ -1,6 +1,89 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name />
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="19" />
+        <source>&amp;Neue Person (Strg+N)</source>
+        <translation>&amp;New person (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="20" />
+        <source>&amp;Impfen (Strg+I)</source>
+        <translation>&amp;Vaccinate (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="21" />
+        <source>&amp;Rückgängig (Strg+Z)</source>
+        <translation>&amp;Undo (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="22" />
+        <source>S&amp;tornieren…</source>
+        <translation>Vo&amp;id…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="23" />
+        <source>Zertifikat &amp;drucken (Strg+P)</source>
+        <translation>&amp;Print certificate (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="24" />
+        <source>Einsatz &amp;abschließen…</source>
+        <translation>&amp;Close visit…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="25" />
+        <source>&amp;Team…</source>
+        <translation>&amp;Team…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="26" />
+        <source>Einsatz &amp;beginnen</source>
+        <translation>&amp;Start visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="28" />
+        <source>Vertretung ins Team aufnehmen oder austragen</source>
+        <translation>Add a stand-in to the team or take someone off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="29" />
+        <source>Geplanten Einsatz von heute beginnen</source>
+        <translation>Start today's planned visit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="30" />
+        <source>Neue Person aufnehmen (Strg+N)</source>
+        <translation>Register a new person (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="31" />
+        <source>Markierte Person impfen (Strg+I, Enter)</source>
+        <translation>Vaccinate the selected person (Ctrl+I, Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="32" />
+        <source>Eigene letzte Impfung zurücknehmen, 10 Minuten lang (Strg+Z)</source>
+        <translation>Take back your own last dose, for 10 minutes (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="33" />
+        <source>Markierte Impfung mit Begründung stornieren</source>
+        <translation>Void the selected dose with a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="34" />
+        <source>Zertifikat der letzten Impfung (Strg+P)</source>
+        <translation>Certificate of the last dose (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/field_buttons.py" line="35" />
+        <source>Zusammenfassung, verworfene Dosen, abschließen</source>
+        <translation>Summary, discarded doses, close</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <location filename="../../ui/pages/admin_page.py" line="14" />
@@ -558,188 +641,108 @@
         <translation>Scan ticket or certificate – or type name / date of birth (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="102" />
-        <source>&amp;Neue Person (Strg+N)</source>
-        <translation>&amp;New person (Ctrl+N)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="103" />
-        <source>&amp;Impfen (Strg+I)</source>
-        <translation>&amp;Vaccinate (Ctrl+I)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="104" />
-        <source>&amp;Rückgängig (Strg+Z)</source>
-        <translation>&amp;Undo (Ctrl+Z)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="105" />
-        <source>S&amp;tornieren…</source>
-        <translation>Vo&amp;id…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="106" />
-        <source>Zertifikat &amp;drucken (Strg+P)</source>
-        <translation>&amp;Print certificate (Ctrl+P)</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/field_page.py" line="107" />
-        <source>Einsatz &amp;abschließen…</source>
-        <translation>&amp;Close visit…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="108" />
-        <source>&amp;Team…</source>
-        <translation>&amp;Team…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="109" />
-        <source>Einsatz &amp;beginnen</source>
-        <translation>&amp;Start visit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="111" />
-        <source>Vertretung ins Team aufnehmen oder austragen</source>
-        <translation>Add a stand-in to the team or take someone off</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="112" />
-        <source>Geplanten Einsatz von heute beginnen</source>
-        <translation>Start today's planned visit</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="113" />
-        <source>Neue Person aufnehmen (Strg+N)</source>
-        <translation>Register a new person (Ctrl+N)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="114" />
-        <source>Markierte Person impfen (Strg+I, Enter)</source>
-        <translation>Vaccinate the selected person (Ctrl+I, Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="115" />
-        <source>Eigene letzte Impfung zurücknehmen, 10 Minuten lang (Strg+Z)</source>
-        <translation>Take back your own last dose, for 10 minutes (Ctrl+Z)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="117" />
-        <source>Markierte Impfung mit Begründung stornieren</source>
-        <translation>Void the selected dose with a reason</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="118" />
-        <source>Zertifikat der letzten Impfung (Strg+P)</source>
-        <translation>Certificate of the last dose (Ctrl+P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="119" />
-        <source>Zusammenfassung, verworfene Dosen, abschließen</source>
-        <translation>Summary, discarded doses, close</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/field_page.py" line="122" />
         <source>Check-in-Zeile (F2)</source>
         <translation>Check-in line (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="159" />
+        <location filename="../../ui/pages/field_page.py" line="138" />
         <source>Warteschlange (Enter: impfen)</source>
         <translation>Queue (Enter: vaccinate)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="160" />
+        <location filename="../../ui/pages/field_page.py" line="139" />
         <source>Heute geimpft</source>
         <translation>Vaccinated today</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="240" />
+        <location filename="../../ui/pages/field_page.py" line="219" />
         <source>Einsatz begonnen.</source>
         <translation>Visit started.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="274" />
+        <location filename="../../ui/pages/field_page.py" line="253" />
         <source>Dieses Ticket gehört zu einem anderen Einsatz.</source>
         <translation>This ticket belongs to another visit.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="282" />
+        <location filename="../../ui/pages/field_page.py" line="261" />
         <source>Code nicht erkannt: kein Impfteam-Ticket und kein Impfzertifikat. Bitte Namen eingeben.</source>
         <translation>Code not recognised: neither an Impfteam ticket nor a vaccination certificate. Please type the name.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="294" />
+        <location filename="../../ui/pages/field_page.py" line="273" />
         <source>Niemand gefunden. Neue Person aufnehmen mit Strg+N.</source>
         <translation>Nobody found. Register a new person with Ctrl+N.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="342" />
+        <location filename="../../ui/pages/field_page.py" line="321" />
         <source>Angemeldet, Nr. %1. Enter in der Warteschlange öffnet die Impfung.</source>
         <translation>Checked in, no. %1. Enter in the queue opens the vaccination.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="385" />
+        <location filename="../../ui/pages/field_page.py" line="364" />
         <source>Bitte zuerst eine Person in der Warteschlange wählen.</source>
         <translation>Please select a person in the queue first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="393" />
+        <location filename="../../ui/pages/field_page.py" line="372" />
         <source>Impfung gespeichert. Strg+P druckt das Zertifikat; Strg+Z macht die Impfung in den nächsten 10 Minuten rückgängig.</source>
         <translation>Vaccination saved. Ctrl+P prints the certificate; Ctrl+Z undoes the vaccination within the next 10 minutes.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="434" />
+        <location filename="../../ui/pages/field_page.py" line="413" />
         <source>Zertifikat erstellt: %1</source>
         <translation>Certificate created: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="406" />
+        <location filename="../../ui/pages/field_page.py" line="385" />
         <source>Letzte Impfung rückgängig gemacht (storniert: rueckgaengig).</source>
         <translation>Last vaccination undone (voided: rueckgaengig).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="303" />
+        <location filename="../../ui/pages/field_page.py" line="282" />
         <source>unlesbar</source>
         <translation>unreadable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="304" />
+        <location filename="../../ui/pages/field_page.py" line="283" />
         <source>Zertifikat nicht lesbar (%1). Bitte erneut scannen.</source>
         <translation>Certificate not readable (%1). Please scan again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="309" />
+        <location filename="../../ui/pages/field_page.py" line="288" />
         <source>Im Zertifikat fehlt der Name. Bitte Person von Hand suchen.</source>
         <translation>The certificate has no name. Please search for the person by hand.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="323" />
+        <location filename="../../ui/pages/field_page.py" line="302" />
         <source>Zertifikat gelesen: %1, %2 – noch nicht registriert.</source>
         <translation>Certificate read: %1, %2 – not registered yet.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/field_page.py" line="345" />
-        <location filename="../../ui/pages/field_page.py" line="365" />
+        <location filename="../../ui/pages/field_page.py" line="324" />
+        <location filename="../../ui/pages/field_page.py" line="344" />
         <source>%n Impfung(en) aus dem Zertifikat übernommen.</source>
         <translation><numerusform>%n dose adopted from the certificate.</numerusform><numerusform>%n doses adopted from the certificate.</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="413" />
+        <location filename="../../ui/pages/field_page.py" line="392" />
         <source>Bitte eine Impfung in „Heute geimpft“ wählen.</source>
         <translation>Please select a dose in "Vaccinated today".</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="416" />
+        <location filename="../../ui/pages/field_page.py" line="395" />
         <source>Impfung stornieren</source>
         <translation>Void vaccination</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="417" />
+        <location filename="../../ui/pages/field_page.py" line="396" />
         <source>Grund der Stornierung (Pflicht):</source>
         <translation>Reason for voiding (required):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/field_page.py" line="422" />
+        <location filename="../../ui/pages/field_page.py" line="401" />
         <source>Impfung storniert.</source>
         <translation>Vaccination voided.</translation>
     </message>
@@ -1078,12 +1081,12 @@ Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL).</source>
 District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>Import läuft</source>
         <translation>Import running</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>Ein Import läuft noch. Warten, bis er fertig ist, und dann beenden?</source>
         <translation>An import is still running. Wait until it is done and then quit?</translation>
     </message>
@@ -1603,12 +1606,12 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/write_path.py" line="209" />
+        <location filename="../../ui/write_path.py" line="210" />
         <source>Speichern fehlgeschlagen (%1). Nichts wurde gespeichert. Details stehen im Protokoll: %2</source>
         <translation>Saving failed (%1). Nothing was saved. Details are in the log: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/write_path.py" line="217" />
+        <location filename="../../ui/write_path.py" line="218" />
         <source>Fehler beim Speichern</source>
         <translation>Error while saving</translation>
     </message>

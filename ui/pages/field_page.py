@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +57,7 @@ from ui.field_session import FieldSession
 from ui.models.field_models import DoseModel, QueueModel
 from ui.models.persons_model import PersonHitModel
 from ui.models.row_model import ROW_ROLE
+from ui.pages.field_buttons import FieldButtons
 from ui.pages.field_header import FieldHeader
 from ui.widgets.live_search import LiveSearch
 from ui.widgets.scan_line_edit import ScanLineEdit
@@ -99,33 +99,12 @@ class FieldPage(QWidget):
         self.queue_view = list_view(self.queue, self, "queueView")
         self.doses = DoseModel(self)
         self.dose_view = list_view(self.doses, self, "doseView")
-        self.new_button = QPushButton(self.tr("&Neue Person (Strg+N)"), self)
-        self.vaccinate_button = QPushButton(self.tr("&Impfen (Strg+I)"), self)
-        self.undo_button = QPushButton(self.tr("&Rückgängig (Strg+Z)"), self)
-        self.void_button = QPushButton(self.tr("S&tornieren…"), self)
-        self.print_button = QPushButton(self.tr("Zertifikat &drucken (Strg+P)"), self)
-        self.close_button = QPushButton(self.tr("Einsatz &abschließen…"), self)
-        self.team_button = QPushButton(self.tr("&Team…"), self)
-        self.start_button = QPushButton(self.tr("Einsatz &beginnen"), self)
-        self.start_button.hide()
-        tips = {self.team_button: self.tr("Vertretung ins Team aufnehmen oder austragen"),
-                self.start_button: self.tr("Geplanten Einsatz von heute beginnen"),
-                self.new_button: self.tr("Neue Person aufnehmen (Strg+N)"),
-                self.vaccinate_button: self.tr("Markierte Person impfen (Strg+I, Enter)"),
-                self.undo_button: self.tr("Eigene letzte Impfung zurücknehmen, 10 Minuten "
-                                          "lang (Strg+Z)"),
-                self.void_button: self.tr("Markierte Impfung mit Begründung stornieren"),
-                self.print_button: self.tr("Zertifikat der letzten Impfung (Strg+P)"),
-                self.close_button: self.tr("Zusammenfassung, verworfene Dosen, abschließen")}
-        for button, tip in tips.items():
-            button.setToolTip(tip)
+        buttons = FieldButtons(self)
+        (self.new_button, self.vaccinate_button, self.undo_button, self.void_button,
+         self.print_button, self.close_button, self.team_button, self.start_button) = (
+            buttons.new, buttons.vaccinate, buttons.undo, buttons.void, buttons.print,
+            buttons.close, buttons.team, buttons.start)
         self.scan.setToolTip(self.tr("Check-in-Zeile (F2)"))
-        for button, name in ((self.new_button, "newPerson"), (self.vaccinate_button, "vaccinate"),
-                             (self.undo_button, "undo"), (self.void_button, "void"),
-                             (self.print_button, "printCertificate"),
-                             (self.close_button, "closeVisit"), (self.team_button, "team"),
-                             (self.start_button, "startVisit")):
-            button.setObjectName(name)
         self._layout()
         self._actions()
         self.live = LiveSearch(self.db, SEARCH_DELAY_MS, 8, self)
