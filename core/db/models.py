@@ -3,9 +3,10 @@
 from core.db.base import Base, Tracked, Voidable
 from core.db.models_exchange import ConflictEntry, DuplicateDoseFlag, ImportedPackage, SyncBase
 from core.db.models_field import CheckIn
-from core.db.models_log import AuditEntry, ChangeCounter, ExportMark
+from core.db.models_log import AuditAnchor, AuditEntry, AuditRemoteHead, ChangeCounter, ExportMark
 from core.db.models_org import Lot, LotAllocation, Setting, Site, Staff, Visit, VisitMember
 from core.db.models_person import Certificate, Infection, MeaslesEvidence, Person, Vaccination
+from core.db.models_security import Signer
 
 EXCHANGED = (
     Site, Staff, Visit, VisitMember, Lot, LotAllocation,
@@ -14,7 +15,9 @@ EXCHANGED = (
 
 __all__ = [
     "EXCHANGED",
+    "AuditAnchor",
     "AuditEntry",
+    "AuditRemoteHead",
     "Base",
     "Certificate",
     "ChangeCounter",
@@ -29,6 +32,7 @@ __all__ = [
     "MeaslesEvidence",
     "Person",
     "Setting",
+    "Signer",
     "Site",
     "Staff",
     "SyncBase",
@@ -38,3 +42,8 @@ __all__ = [
     "VisitMember",
     "Voidable",
 ]
+
+# every session chains its audit entries (hooks on the Session class, registered once)
+from core.security import audit_chain as _audit_chain  # noqa: E402
+
+_audit_chain.install()

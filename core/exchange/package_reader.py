@@ -45,11 +45,13 @@ _SIZE = struct.Struct("<Q")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_package(path: Path, cancel: Cancel | None = None) -> Loaded:
-    """Read and verify ``path``; a ``UserError`` is returned, not raised."""
+def load_package(path: Path, cancel: Cancel | None = None,
+                 trusted: dict[str, str] | None = None) -> Loaded:
+    """Read and verify ``path`` (its signature too, given ``trusted`` signers: key id →
+    public key); a ``UserError`` is returned, not raised."""
     report = ImportReport()
     try:
-        return Loaded(read_package(Path(path), Steps(None, cancel), report), report)
+        return Loaded(read_package(Path(path), Steps(None, cancel), report, trusted), report)
     except UserError as exc:
         return Loaded(None, report, exc)
 
@@ -57,8 +59,9 @@ def load_package(path: Path, cancel: Cancel | None = None) -> Loaded:
 class PackageReader:
     """Reads the next package in the helper process; ``take`` returns it."""
 
-    def __init__(self, cancel: Cancel | None) -> None:
+    def __init__(self, cancel: Cancel | None, trusted: dict[str, str] | None = None) -> None:
         self.cancel = cancel
+        self.trusted = trusted  # public keys only: nothing secret crosses the pipe
         self.child: subprocess.Popen[bytes] | None = None
         self.pending: Path | None = None
         if getattr(sys, "frozen", False):  # sys.executable is the application itself
@@ -80,7 +83,7 @@ class PackageReader:
         try:
             assert self.child.stdin is not None
             request = {"path": os.fsdecode(self.pending.resolve()),
-                       "password": password_for(self.pending)}
+                       "password": password_for(self.pending), "trusted": self.trusted}
             self.child.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             self.child.stdin.flush()
         except OSError:
@@ -102,7 +105,7 @@ class PackageReader:
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
                 pass
             self._stop()  # died or could not read it: read it here
-        return load_package(path, self.cancel)
+        return load_package(path, self.cancel, self.trusted)
 
     def _stop(self) -> None:
         child, self.child = self.child, None
@@ -135,8 +138,10 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         try:
             request = json.loads(line)
             path = Path(request["path"])
+            trusted = request.get("trusted")
             with package_passwords([path], request.get("password")):
-                result = load_package(path)
+                result = load_package(path, trusted=trusted if isinstance(trusted, dict)
+                                      else None)
         except Exception:  # the caller reads it itself and gets the real error
             result = None
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

@@ -4,7 +4,9 @@ Delta by default: every exchanged row with ``last ExportMark < row_version <= no
 ``full=True`` sends everything (a new hub, or a lost package). The data workbook is
 streamed with XlsxWriter in constant-memory mode, so a million doses need no more memory
 than a thousand; the manifest carries the SHA-256 of the workbook, checked by the hub
-before it touches its database.
+before it touches its database. ``signature.json`` holds the device's Ed25519 signature
+over the exact manifest bytes (``core.security.signing``); the manifest also carries the
+heads of this database's audit chains, so the hub keeps a copy outside this laptop.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from core.exchange.sync_format import (
     FORMAT_VERSION,
     MANIFEST,
     MAX_ROWS_PER_SHEET,
+    SIGNATURE_FILE,
     EntitySpec,
     cell_writers,
     entity_specs,
 )
+from core.security.audit_chain import chain_heads
+from core.security.signing import sign_manifest
 from core.services.context import Actor
 from core.settings import get_setting
 
@@ -170,11 +175,14 @@ def export_sync(session: Session, actor: Actor, out: Path, *, full: bool = False
             "counts": counts, "sheets": sheets,
             "files": {DATA_FILE: {"sha256": _sha256(data_path),
                                   "bytes": data_path.stat().st_size}},
+            "audit_heads": chain_heads(session),
         }
+        raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        signature = json.dumps(sign_manifest(raw_manifest), indent=2).encode("utf-8")
         steps(96, "Paket schreiben")
         with atomic_output(out) as part, zipfile.ZipFile(part, "w") as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2),
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(MANIFEST, raw_manifest, compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(SIGNATURE_FILE, signature, compress_type=zipfile.ZIP_DEFLATED)
             archive.write(data_path, DATA_FILE, compress_type=zipfile.ZIP_STORED)
     mark = ExportMark(kind="sync", target=manifest["impfzentrum_id"], from_version=low,
                       to_version=high, file_name=out.name, created_by=actor.user)

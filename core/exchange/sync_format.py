@@ -1,10 +1,11 @@
 """Sync package format: which entities travel, how each column becomes a cell and back.
 
-Format version 1. One sheet per exchanged entity (named like its table), first row = the
-column names of the table, one row per record; a sheet past ``MAX_ROWS_PER_SHEET`` rows
-continues in ``<name>_2``, ``<name>_3`` … Values are written so they come back *exactly*:
-text as text (formula-escaped, see ``xlsx_safety``), integers as numbers, booleans as
-booleans, dates/times as ISO text (Excel dates lose microseconds and time zones).
+Format version 2 (version 1 had no signature and is no longer read). One sheet per
+exchanged entity (named like its table), first row = the column names of the table, one
+row per record; a sheet past ``MAX_ROWS_PER_SHEET`` rows continues in ``<name>_2``,
+``<name>_3`` … Values are written so they come back *exactly*: text as text
+(formula-escaped, see ``xlsx_safety``), integers as numbers, booleans as booleans,
+dates/times as ISO text (Excel dates lose microseconds and time zones).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from core.db.models import EXCHANGED, Base
 from core.exchange.xlsx_safety import DANGEROUS, QUOTE, escape_text, unescape_text
 
 FORMAT = "impfteam-sync"
-FORMAT_VERSION = 1
-MIN_FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signature.json over the manifest, audit chain heads
+MIN_FORMAT_VERSION = 2  # version 1 packages are unsigned: refused
+SIGNATURE_FILE = "signature.json"
 MAX_ROWS_PER_SHEET = 1_000_000
 DATA_FILE = "data.xlsx"
 MANIFEST = "manifest.json"

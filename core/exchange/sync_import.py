@@ -2,7 +2,10 @@
 
 The merge itself (and its conflict rule) is ``sync_merge``; here packages are read,
 checked, merged one after another and the outcome raised as ``ImportFailed`` so the unit
-of work rolls back and nothing is half-applied.
+of work rolls back and nothing is half-applied. Before anything is written, each
+package's signature must verify with a signer registered here (``keys signer add``);
+after the merge, the team's audit chain heads from the signed manifest are kept
+(``audit_chain.record_remote_heads``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from core.errors import UserError
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
 from core.exchange.package_reader import PackageReader, load_package
 from core.exchange.sync_merge import Merger, decide
-from core.exchange.sync_package import read_package
+from core.exchange.sync_package import Package, read_package
+from core.security.audit_chain import record_remote_heads
+from core.security.permissions import require
+from core.security.signing import trusted_signers, verify_signature
 from core.services.context import Actor
 
 __all__ = ["ImportFailed", "decide", "import_sync", "import_sync_many"]
@@ -31,6 +37,18 @@ class ImportFailed(UserError):
         super().__init__(f"{len(report.errors)} Fehler, nichts übernommen. Erster: {first}")
         self.report = report
 
+
+
+def _merge(session: Session, actor: Actor, package: Package, report: ImportReport,
+           steps: Steps, trusted: dict[str, str]) -> None:
+    """Signature first (nothing is written for a package that fails it), then the merge,
+    then the team's audit chain heads."""
+    verify_signature(package.manifest_raw, package.signature, trusted)
+    Merger(session, actor, package, report, steps).run()
+    if not report.errors:
+        m = package.manifest
+        record_remote_heads(session, m.get("audit_heads", {}), package.package_id,
+                            int(m.get("to_version", 0)))
 
 
 @contextmanager
@@ -58,14 +76,16 @@ def import_sync(session: Session, actor: Actor, path: Path, *, progress: Progres
     Returns the report; raises ``ImportFailed`` (with the report) on any error so the
     caller's unit of work rolls back, and ``UserError`` for unreadable packages.
     """
+    require(actor, "import")
     steps = Steps(progress, cancel)
     report = ImportReport()
     steps(0, "Paket prüfen")
-    package = read_package(Path(path), steps, report)
+    trusted = trusted_signers(session)
+    package = read_package(Path(path), steps, report, trusted)
     if report.errors:
         raise ImportFailed(report)
     with _tuned(session):
-        Merger(session, actor, package, report, steps).run()
+        _merge(session, actor, package, report, steps, trusted)
     if report.errors:
         raise ImportFailed(report)
     steps(100, "Fertig")
@@ -83,17 +103,19 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
     the Impfzentrum's evening run of 50 packages. The first package is read here while the
     reader process starts.
     """
+    require(actor, "import")
     steps = Steps(progress, cancel)
     total = ImportReport()
     paths = [Path(p) for p in paths]
     if not paths:
         return total
-    reader = PackageReader(cancel) if len(paths) > 1 else None
+    trusted = trusted_signers(session)
+    reader = PackageReader(cancel, trusted) if len(paths) > 1 else None
     try:
         with _tuned(session):
             if reader is not None:
                 reader.start(paths[1])
-            loaded = load_package(paths[0], cancel)
+            loaded = load_package(paths[0], cancel, trusted)
             for index, path in enumerate(paths):
                 steps(int(100 * index / len(paths)), f"Paket {index + 1} von {len(paths)}: "
                                                      f"{path.name}")
@@ -106,7 +128,11 @@ def import_sync_many(session: Session, actor: Actor, paths: Sequence[Path], *,
                 if loaded.error is not None:
                     raise UserError(f"{path.name}: {loaded.error.message}") from loaded.error
                 if loaded.package is not None and not report.errors:
-                    Merger(session, actor, loaded.package, report, Steps(None, cancel)).run()
+                    try:
+                        _merge(session, actor, loaded.package, report, Steps(None, cancel),
+                               trusted)
+                    except UserError as exc:
+                        raise UserError(f"{path.name}: {exc.message}") from exc
                 if report.errors:
                     for problem in report.errors:
                         problem.message = f"{path.name}: {problem.message}"

@@ -50,10 +50,10 @@ from core.exchange.sync_format import (
 )
 from core.exchange.sync_package import Package
 from core.exchange.sync_rows import Batch, EntityRows, Row, replace, typed
+from core.security.audit_chain import insert_entries
 from core.services.context import Actor
 from core.services.records import LABELS
 
-AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 BASE_TABLE: Table = SyncBase.__table__  # type: ignore[assignment]
 assert [c.name for c in BASE_TABLE.columns] == ["entity", "entity_id", "base_hash", "package_id"]
 
@@ -143,7 +143,7 @@ class Merger:
     def write_log(self) -> None:
         """Audit: one entry for the package (what it created), one per updated record
         with before/after. Nothing at all when the package changed nothing."""
-        insert_rows(self.s.connection(), AUDIT_TABLE, self.audit_rows)
+        insert_entries(self.s.connection(), self.audit_rows)  # chained, see audit_chain
         known = self.s.scalar(select(ImportedPackage.id).where(
             ImportedPackage.data_sha256 == self.package.data_sha256))
         if known is not None and not self.report.created and not self.report.updated:

@@ -118,6 +118,17 @@ def team_b(tmp_path: Path, template_db: Path) -> Iterator[Database]:
     db.dispose()
 
 
+def trust_own_signer(db: Database) -> None:
+    """Register this data dir's package signing key on ``db`` (``keys signer add``).
+
+    The team fixtures share the test's data dir, so one key signs every team's packages;
+    a hub that trusts it accepts them."""
+    from core.security.signing import own_signer, register_signer
+
+    with db.session() as s:
+        register_signer(s, "iz.admin", "HUB", own_signer("T", "DEV", "Testteams"))
+
+
 @pytest.fixture
 def hub(tmp_path: Path, template_db: Path) -> Iterator[Database]:
     path = tmp_path / "hub.sqlite"
@@ -125,5 +136,6 @@ def hub(tmp_path: Path, template_db: Path) -> Iterator[Database]:
     db = Database.open(str(path))
     with db.session() as s:
         set_setting(s, "device_id", "HUB")
+    trust_own_signer(db)
     yield db
     db.dispose()

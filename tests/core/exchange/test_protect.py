@@ -229,7 +229,8 @@ def test_sync_package_is_encrypted_and_mark_names_the_real_file(
     assert is_encrypted_zip(locked_package)
     assert sorted(p.name for p in locked_package.parent.glob("paket*")) == ["paket.zip"]
     with pyzipper.AESZipFile(locked_package) as archive:
-        assert {i.filename for i in archive.infolist()} == {"manifest.json", "data.xlsx"}
+        assert {i.filename for i in archive.infolist()} == {"manifest.json", "signature.json",
+                                                            "data.xlsx"}
         assert all(i.flag_bits & 0x1 and i.wz_aes_strength == 3 for i in archive.infolist())
     with team_a.session() as s:
         marks = s.scalars(select(ExportMark)).all()

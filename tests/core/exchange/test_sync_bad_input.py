@@ -30,8 +30,12 @@ def package(team_a: Database, tmp_path: Path) -> Path:
 
 def rebuild(src: Path, dst: Path, *, manifest: Callable[[dict], None] | None = None,
             data: Callable[[dict[str, list[list]]], None] | None = None,
-            fix_checksum: bool = True) -> Path:
-    """Copy a package, optionally editing the manifest and/or the data sheets."""
+            fix_checksum: bool = True, sign: bool = True) -> Path:
+    """Copy a package, optionally editing the manifest and/or the data sheets.
+
+    ``sign``: the new manifest is signed with this data dir's key, i.e. by the team's
+    registered device itself (a device that writes bad data); without it the package
+    keeps no signature (a forger without the key)."""
     with zipfile.ZipFile(src) as archive:
         meta = json.loads(archive.read("manifest.json"))
         raw = archive.read("data.xlsx")
@@ -51,10 +55,16 @@ def rebuild(src: Path, dst: Path, *, manifest: Callable[[dict], None] | None = N
         raw = buffer.getvalue()
         if fix_checksum:
             meta["files"]["data.xlsx"]["sha256"] = hashlib.sha256(raw).hexdigest()
+            meta["files"]["data.xlsx"]["bytes"] = len(raw)
     if manifest is not None:
         manifest(meta)
+    raw_manifest = json.dumps(meta).encode("utf-8")
     with zipfile.ZipFile(dst, "w") as archive:
-        archive.writestr("manifest.json", json.dumps(meta))
+        archive.writestr("manifest.json", raw_manifest)
+        if sign:
+            from core.security.signing import sign_manifest
+
+            archive.writestr("signature.json", json.dumps(sign_manifest(raw_manifest)))
         archive.writestr("data.xlsx", raw)
     return dst
 

@@ -1,0 +1,1 @@
+"""Security: audit chain, package signing, users and roles (issue 12)."""
