@@ -194,7 +194,12 @@ def main(
 ) -> int:
     """Run one command; returns the process exit code."""
     parser = build_parser(gui_handler)
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    arguments = list(argv) if argv is not None else sys.argv[1:]
+    if any("\x00" in argument for argument in arguments):
+        # an OS never passes one (C strings); a caller in-process could, and every path
+        # function would then raise ValueError
+        parser.error("ein Argument enthält ein Nullzeichen (\\x00).")
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if args.command is None:
         handler = gui_handler

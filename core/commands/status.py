@@ -74,7 +74,11 @@ def _check_depth(data: Any) -> None:
 
 def load_document(source: str) -> Any:
     """Read and decode the JSON; malformed JSON names line and column."""
-    text = _read(source)
+    return decode_document(_read(source))
+
+
+def decode_document(text: str) -> Any:
+    """The decoded JSON of a person document; every problem a German ``UserError``."""
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
