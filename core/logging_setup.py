@@ -43,14 +43,14 @@ _handler: logging.Handler | None = None
 
 
 class RedactingFormatter(logging.Formatter):
-    """A formatter whose tracebacks leave out SQLAlchemy's bound parameters."""
+    """A formatter whose output leaves out SQLAlchemy's bound parameters.
 
-    def formatException(self, ei: object) -> str:
-        text = super().formatException(ei)  # type: ignore[arg-type]
-        return _PARAMETERS.sub("[parameters: weggelassen]", text)
+    Applied to the whole formatted record (message and traceback), because another
+    handler may have formatted the traceback first and cached it on the record.
+    """
 
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        return _PARAMETERS.sub("[parameters: weggelassen]", super().formatMessage(record))
+    def format(self, record: logging.LogRecord) -> str:
+        return _PARAMETERS.sub("[parameters: weggelassen]", super().format(record))
 
 
 def log_path() -> Path:
