@@ -3,7 +3,12 @@
 ``Database.open`` takes a file path or SQLAlchemy URL, checks a SQLite file before use
 (a damaged or foreign file gets a German message instead of a traceback), sets the
 pragmas that make a laptop crash survivable (WAL, synchronous=FULL, foreign keys) and
-migrates the schema with Alembic, copying the file to a timestamped backup first.
+migrates the schema with Alembic, copying the file with the SQLite backup API first.
+
+SQLite engines use SQLAlchemy's documented pysqlite recipe for real transactions
+(``_sqlite_transactional_ddl``): the driver's own transaction handling is off and every
+SQLAlchemy transaction starts with ``BEGIN``, so DDL (``CREATE TABLE`` of the first start,
+every migration) is inside the transaction and a kill leaves the old or the new schema.
 """
 
 from __future__ import annotations
@@ -11,21 +16,20 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import versioning
-from core.db.migrate import current_revision, head_revision, upgrade
+from core.db.migrate import check_known, current_revision, head_revision, upgrade
 from core.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -73,6 +77,43 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution option naming the statement that opens a transaction on SQLite
+#: (``"BEGIN IMMEDIATE"`` for migrations: take the write lock before reading the revision).
+SQLITE_BEGIN = "sqlite_begin"
+
+
+def _sqlite_transactional_ddl(engine: Engine) -> None:
+    """SQLAlchemy's pysqlite recipe: SQLAlchemy, not the driver, emits ``BEGIN``.
+
+    Left alone, Python's sqlite3 driver (and sqlcipher3, built on it) opens a transaction
+    only before INSERT/UPDATE/DELETE, so a ``CREATE TABLE`` inside ``engine.begin()`` is
+    committed on its own and survives a rollback or a kill. With ``isolation_level=None``
+    the driver sends nothing itself; the ``begin`` event sends ``BEGIN`` (it still commits
+    and rolls back correctly), so DDL and reads share the transaction like any write.
+    """
+
+    def driver_leaves_transactions_to_us(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    def begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+
+    event.listen(engine, "connect", driver_leaves_transactions_to_us)
+    event.listen(engine, "begin", begin)
+
+
+def connect_sqlite_file(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A DBAPI connection to a SQLite file outside any engine (backup copies, restore).
+
+    Backups and restores go through here only, so the encryption layer keys these
+    connections in one place, as it does the engine's.
+    """
+    if readonly:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+    return sqlite3.connect(str(path), isolation_level=None)
+
+
 class Database:
     """An open, migrated database with its session factory."""
 
@@ -98,6 +139,7 @@ class Database:
             _check_sqlite_file(Path(parsed.database))
         engine = create_engine(url, future=True)
         if is_sqlite:
+            _sqlite_transactional_ddl(engine)
             event.listen(engine, "connect", _sqlite_pragmas)
         versioning.install()
         db = cls(engine)
@@ -116,20 +158,26 @@ class Database:
         return db
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision; back up a SQLite file first."""
+        """Bring the schema to the newest revision in one transaction; copy the file first.
+
+        The copy (SQLite backup API, ``core.db.backup.pre_migration_copy``) is made once
+        per state of the data, so repeated failed starts do not pile up copies.
+        """
         with self.engine.connect() as conn:
             current = current_revision(conn)
         head = head_revision()
         if current == head:
             self._ensure_settings()
             return
-        path = self.sqlite_path
-        if current is not None and path is not None and path.exists():
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = path.with_name(f"{path.stem}.vor-update-{stamp}{path.suffix}")
-            shutil.copy2(path, backup)
-            log.info("backup before migration written to %s", backup)
+        check_known(current)
+        if current is not None and self.sqlite_path is not None:
+            from core.db.backup import pre_migration_copy
+
+            pre_migration_copy(self, current)
         upgrade(self.engine, current)
+        # Connections that ran the migration keep their parsed schema (0005 rewrites it
+        # in place); new ones read the committed one.
+        self.engine.dispose()
         self._ensure_settings()
 
     def _ensure_settings(self) -> None:
