@@ -20,6 +20,8 @@ from core.errors import ValidationError
 _ID_PATTERN = re.compile(r"^[0-9A-Z]+$")
 #: values of ``export_protection``: files unprotected, or encrypted with a password
 EXPORT_PROTECTION_CHOICES = ("aus", "passwort")
+#: values of ``backup_minutes``: minutes between automatic backups, "0" switches them off
+BACKUP_MINUTES_CHOICES = ("0", "5", "10", "15", "30", "60")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,9 @@ SPECS: dict[str, SettingSpec] = {
         # stored here – a backup of the database must not carry the key to its exports.
         SettingSpec("export_protection", "Exportschutz", lambda: "aus",
                     choices=EXPORT_PROTECTION_CHOICES),
+        # Minutes between the GUI's automatic backups (core.db.backup.backup_due); "0" = off.
+        SettingSpec("backup_minutes", "Automatische Sicherung (Minuten)", lambda: "15",
+                    choices=BACKUP_MINUTES_CHOICES),
     )
 }
 

@@ -95,6 +95,7 @@ class Closed:
 def close_visit(session: Session, actor: Actor, visit_id: str,
                 discards: list[tuple[str, int, str]]) -> Written[Closed]:
     """Book discarded doses (lot id or number, count, reason), then close the visit."""
+    from core.db.backup import REASON_VISIT_CLOSE, after_commit_backup
     from core.services.field_day import close_visit as close
     from core.services.field_day import closing_summary
     from core.services.lots import visit_lot_usage
@@ -115,6 +116,8 @@ def close_visit(session: Session, actor: Actor, visit_id: str,
                                   field="discard")
         resolved.append((by_key[key], count, reason.strip()))
     close(session, actor, visit.id, resolved)
+    # Once the caller commits (CLI or the GUI's write path): a rotated backup of the day.
+    after_commit_backup(session, REASON_VISIT_CLOSE)
     summary = closing_summary(session, visit.id)
     lots = [{"id": u.lot_id, "number": u.lot_number, "product": u.product_key,
              "used": u.used, "discarded": u.discarded, "left": u.left}
