@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "importing",
     "conflicts",
+    "audit",
     "keys", "verify", "certificate",
     "backup",
 )

@@ -1,8 +1,11 @@
-"""``keys training --out DIR``, ``keys install --key PEM --cert PEM``, ``keys show`` and
-``keys trust FILE`` (install a DSC trust list into the data dir).
+"""``keys training --out DIR``, ``keys install --key PEM --cert PEM``, ``keys show``,
+``keys trust FILE`` (install a DSC trust list into the data dir), and for sync packages
+``keys signing init|export`` (this device's Ed25519 key pair) and ``keys signer add|list``
+(the devices whose packages this database accepts).
 
-The private key is never printed: ``install`` and ``show`` report the kid, the DSC's
-subject, validity and whether it is a training key, nothing else.
+The private keys are never printed: ``install`` and ``show`` report the kid, the DSC's
+subject, validity and whether it is a training key, and the key id of the package
+signing key, nothing else.
 """
 
 from __future__ import annotations
@@ -49,6 +52,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     trust.add_argument("file", metavar="FILE",
                        help="JSON-DSC-Liste, PEM- oder DER-Datei (oder ein Ordner davon)")
     trust.set_defaults(handler=run_trust)
+    signing = commands.add_parser(
+        "signing", help="eigener Schlüssel zum Signieren von Synchronisationspaketen")
+    signing_cmds = signing.add_subparsers(dest="signing_command", required=True)
+    init = signing_cmds.add_parser("init", parents=[json_parent()],
+                                   help="Schlüsselpaar erzeugen (falls noch keines da ist)")
+    init.add_argument("--force", action="store_true",
+                      help="neues Schlüsselpaar, auch wenn eines da ist (alte Pakete bleiben "
+                      "gültig, neue brauchen den neuen Schlüssel beim Impfzentrum)")
+    init.set_defaults(handler=run_signing_init)
+    export = signing_cmds.add_parser(
+        "export", parents=[json_parent()],
+        help="öffentlichen Schlüssel als Datei für das Impfzentrum schreiben")
+    export.add_argument("--out", required=True, metavar="DATEI")
+    export.add_argument("--label", default="", help="Bezeichnung, z. B. „Team 3 Laptop 1“")
+    export.set_defaults(handler=run_signing_export)
+    signer = commands.add_parser(
+        "signer", help="Geräte, deren Synchronisationspakete hier angenommen werden")
+    signer_cmds = signer.add_subparsers(dest="signer_command", required=True)
+    add = signer_cmds.add_parser("add", parents=[json_parent()],
+                                 help="öffentlichen Schlüssel eines Geräts eintragen")
+    add.add_argument("file", metavar="FILE", help="Datei aus „keys signing export“")
+    add.set_defaults(handler=run_signer_add)
+    listing = signer_cmds.add_parser("list", parents=[json_parent()],
+                                     help="eingetragene Geräteschlüssel anzeigen")
+    listing.set_defaults(handler=run_signer_list)
 
 
 def describe(identity: SigningIdentity) -> dict[str, Any]:
@@ -88,11 +116,80 @@ def run_install(ctx: CliContext) -> int:
 
 
 def run_show(ctx: CliContext) -> int:
+    from core.security.signing import key_id, load_signing_key
+
     identity = installed_identity()
-    if identity is None:
+    package_key = load_signing_key()
+    if identity is None and package_key is None:
         raise UserError("Kein Signaturschlüssel installiert (keys install --key … --cert …).")
-    info = describe(identity)
-    ctx.emit(info, _text(info))
+    info: dict[str, Any] = describe(identity) if identity is not None else {}
+    info["sync_signing_key_id"] = key_id(package_key.public_key()) if package_key else None
+    text = _text(info) if identity is not None else "Kein DSC installiert."
+    if package_key is not None:
+        text += f"\nPaket-Signaturschlüssel (Ed25519): {info['sync_signing_key_id']}"
+    ctx.emit(info, text)
+    return 0
+
+
+def run_signing_init(ctx: CliContext) -> int:
+    from core.security.signing import init_signing_key, key_id, key_path
+
+    key, created = init_signing_key(force=ctx.args.force)
+    info = {"key_id": key_id(key.public_key()), "created": created, "file": str(key_path())}
+    ctx.emit(info, ("Neues Schlüsselpaar erzeugt" if created else "Schlüsselpaar ist schon da")
+             + f": {info['key_id']}. Öffentlichen Schlüssel für das Impfzentrum: "
+             "keys signing export --out DATEI")
+    return 0
+
+
+def run_signing_export(ctx: CliContext) -> int:
+    import json
+
+    from core.exchange.common import atomic_output
+    from core.security.signing import own_signer, signer_document
+    from core.settings import get_setting
+
+    with ctx.session() as session:
+        team, device = get_setting(session, "team_id"), get_setting(session, "device_id")
+    out = Path(ctx.args.out)
+    signer = own_signer(team, device, ctx.args.label.strip()[:200])
+    doc = signer_document(signer)
+    try:
+        with atomic_output(out) as part:
+            part.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"--out: „{out}“ ist nicht beschreibbar ({exc.strerror}).") from None
+    info = {"file": str(out), "key_id": signer.key_id, "team_id": team, "device_id": device}
+    ctx.emit(info, f"Öffentlicher Schlüssel {signer.key_id} geschrieben: {out}. Im "
+             "Impfzentrum eintragen: keys signer add DATEI")
+    return 0
+
+
+def run_signer_add(ctx: CliContext) -> int:
+    from core.security.signing import read_signer_file, register_signer
+    from core.services.context import Actor
+
+    signer = read_signer_file(Path(ctx.args.file))
+    with ctx.session() as session:
+        actor = Actor.for_session(session, ctx.user)
+        _row, added = register_signer(session, actor.user, actor.origin, signer)
+    info = {"key_id": signer.key_id, "added": added, "team_id": signer.team_id,
+            "device_id": signer.device_id, "label": signer.label}
+    ctx.emit(info, f"Geräteschlüssel {signer.key_id} "
+             + ("eingetragen." if added else "war schon eingetragen."))
+    return 0
+
+
+def run_signer_list(ctx: CliContext) -> int:
+    from core.security.signing import list_signers
+
+    with ctx.session() as session:
+        rows = list_signers(session)
+    ctx.emit(rows, lambda: "\n".join(
+        f"{r['key_id']}  Team {r['team_id'] or '–'}  Gerät {r['device_id'] or '–'}  "
+        f"{r['label']}{'  (gesperrt)' if r['revoked'] else ''}" for r in rows)
+        or "Keine Geräteschlüssel eingetragen.")
     return 0
 
 

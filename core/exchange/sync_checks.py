@@ -53,8 +53,8 @@ CODES: dict[tuple[str, str], dict[str, str]] = {
 }
 #: (lowest, highest) per integer column; others: the database type's range
 INT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
-    ("vaccination", "dose_number"): (1, 20),
-    ("vaccination", "series_total"): (1, 20),
+    ("vaccination", "dose_number"): (1, 10),  # as core.usecases.doses
+    ("vaccination", "series_total"): (1, 10),
     ("visit", "planned_capacity"): (0, 100_000),
     ("lot", "doses_received"): (0, 10_000_000),
     ("lot", "doses_discarded"): (0, 10_000_000),

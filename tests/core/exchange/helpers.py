@@ -40,20 +40,31 @@ def max_version(db: Database) -> int:
         return current_version(s)
 
 
+def actor(session: Any, user: str, roles: tuple[str, ...] = ("leitung", "admin")) -> Any:
+    """An actor of this database's device with ``roles`` (where ``Actor`` has roles)."""
+    import dataclasses
+
+    from core.services.context import Actor
+
+    base = Actor.for_session(session, user)
+    try:
+        return dataclasses.replace(base, roles=frozenset(roles))
+    except TypeError:  # an Actor without roles
+        return base
+
+
 def export(db: Database, out: Path, full: bool = False) -> Path:
     """A team's sync package (delta, or ``full``), written by its team lead."""
     from core.exchange.sync_export import export_sync
-    from core.services.context import Actor
 
     with db.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), out, full=full)
+        export_sync(s, actor(s, "leitung"), out, full=full)
     return out
 
 
 def merge(db: Database, package: Path) -> dict[str, Any]:
     """``import sync`` of one package on the hub; the report as JSON."""
     from core.exchange.sync_import import import_sync
-    from core.services.context import Actor
 
     with db.session() as s:
-        return import_sync(s, Actor.for_session(s, "iz.admin"), package).to_json()
+        return import_sync(s, actor(s, "iz.admin"), package).to_json()
