@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def entry_hash(values: dict[str, Any], seq: int, prev_hash: str) -> str:
 
 
 # -- the anchor key (outside the database) ---------------------------------------------
-_keys: dict[Path, bytes] = {}
+_keys: dict[str, bytes] = {}
 
 
 def anchor_key_path() -> Path:
@@ -89,18 +90,27 @@ def anchor_key_path() -> Path:
 
 
 def anchor_key() -> bytes:
-    """The HMAC key of this data dir, made on first use (32 random bytes, file 0600)."""
-    path = anchor_key_path()
-    cached = _keys.get(path)
-    if cached is not None and path.exists():
+    """The HMAC key of this data dir, made on first use (32 random bytes, file 0600).
+
+    Read once per data dir and process (``IMPFTEAM_HOME`` is the only thing that moves the
+    data dir), so a commit pays no file system call for it."""
+    home = os.environ.get("IMPFTEAM_HOME", "")
+    cached = _keys.get(home)
+    if cached is not None:
         return cached
+    path = anchor_key_path()
     if path.exists():
         key = bytes.fromhex(path.read_text(encoding="ascii").strip())
     else:
         key = secrets.token_bytes(32)
         write_private(path, key.hex().encode("ascii") + b"\n")
-    _keys[path] = key
+    _keys[home] = key
     return key
+
+
+def forget_anchor_key() -> None:
+    """Drop the cached key (after the key file was replaced or removed)."""
+    _keys.clear()
 
 
 def anchor_mac(origin: str, seq: int, head: str, broken: str, key: bytes | None = None
@@ -125,9 +135,13 @@ def _note(broken: str, text: str) -> str:
 
 def _lock_head(conn: Connection, origin: str) -> _Head:
     """The chain head of ``origin`` (row locked until commit), its anchor checked."""
-    query = (select(ANCHOR.c.seq, ANCHOR.c.hash, ANCHOR.c.broken, ANCHOR.c.mac)
-             .where(ANCHOR.c.origin == origin).with_for_update())
-    row = conn.execute(query).first()
+    # driver-level SQL: this runs in every writing transaction (about 0.1 ms saved per
+    # statement against a compiled Core statement)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
+    row = conn.exec_driver_sql(
+        f"SELECT seq, hash, broken, mac FROM audit_anchor WHERE origin = {mark}{lock}",
+        (origin,)).first()
     if row is None:
         last = conn.execute(select(AUDIT.c.seq, AUDIT.c.hash).where(AUDIT.c.origin == origin)
                             .order_by(AUDIT.c.seq.desc()).limit(1)).first()
@@ -148,7 +162,14 @@ def _save_head(conn: Connection, origin: str, head: _Head) -> None:
               "mac": anchor_mac(origin, head.seq, head.hash, head.broken),
               "updated_at": utcnow()}
     if head.exists:
-        conn.execute(update(ANCHOR).where(ANCHOR.c.origin == origin).values(**values))
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        stamp: Any = values["updated_at"]
+        if conn.dialect.name == "sqlite":  # the text SQLAlchemy's DateTime stores
+            stamp = stamp.isoformat(" ", "microseconds")
+        conn.exec_driver_sql(
+            f"UPDATE audit_anchor SET seq = {mark}, hash = {mark}, broken = {mark}, "
+            f"mac = {mark}, updated_at = {mark} WHERE origin = {mark}",
+            (head.seq, head.hash, head.broken, values["mac"], stamp, origin))
     else:
         conn.execute(insert(ANCHOR).values(origin=origin, **values))
 
@@ -312,7 +333,9 @@ def _chain_entries(conn: Connection) -> Iterable[Any]:
 def verify(session: Session, key: bytes | None = None) -> VerifyReport:
     """Check every chain entry by entry and every head against its anchor."""
     conn = session.connection()
-    key = key if key is not None else (anchor_key() if anchor_key_path().exists() else b"")
+    if key is None:
+        forget_anchor_key()  # verify reads the key file as it is now
+        key = anchor_key() if anchor_key_path().exists() else b""
     anchors = {row.origin: row for row in conn.execute(select(ANCHOR))}
     report = VerifyReport()
     tails: dict[str, tuple[int, str]] = {}
