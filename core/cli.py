@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "keys", "verify", "certificate",
     "backup",
+    "dbkey",
 )
 
 
@@ -63,12 +64,20 @@ class CliContext:
         return self.args.user or cli_user()
 
     def database(self) -> Any:
-        """Open (and migrate) the database on first use; commands without DB never pay."""
+        """Open (and migrate) the database on first use; commands without DB never pay.
+
+        An encrypted file is unlocked by ``IMPFTEAM_PASSPHRASE`` (batch slot), the OS
+        keyring or device slot, or ``--user`` with ``IMPFTEAM_PASSWORD`` (password slot).
+        """
         if self._db is None:
+            import os
+
             from core.db.engine import Database
             from core.paths import default_db_url
 
-            self._db = Database.open(check_db_argument(self.args.db) or default_db_url())
+            self._db = Database.open(check_db_argument(self.args.db) or default_db_url(),
+                                     login=getattr(self.args, "user", None),
+                                     password=os.environ.get("IMPFTEAM_PASSWORD"))
         return self._db
 
     @contextmanager

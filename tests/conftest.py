@@ -13,11 +13,26 @@ import pytest
 
 if os.environ.get("IMPFTEAM_TEST_REAL_DISPLAY") != "1":
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the developer's OS keyring: test databases get the device slot in <folder>/keys.
+os.environ["IMPFTEAM_KEYRING"] = "0"
+os.environ.pop("IMPFTEAM_PASSPHRASE", None)
 
 from core.db.engine import Database
 from core.services.context import Actor
 
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_key_slots() -> Iterator[None]:
+    """scrypt of password/batch slots with a small cost in tests (each slot records its
+    parameters, so a subprocess reads them at the same cost)."""
+    from core.security import keystore
+
+    saved = keystore.SCRYPT_N
+    keystore.SCRYPT_N = 2**10
+    yield
+    keystore.SCRYPT_N = saved
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +51,10 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db_path(tmp_path: Path, template_db: Path) -> Path:
+    """A copy of the (encrypted) template with its key store ``keys/`` beside it."""
     path = tmp_path / "impfteam.sqlite"
     shutil.copy(template_db, path)
+    shutil.copytree(template_db.parent / "keys", tmp_path / "keys", dirs_exist_ok=True)
     return path
 
 

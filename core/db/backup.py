@@ -22,7 +22,15 @@ or a full disk never leaves a half copy under a backup's name.
   other open connections see the restored data). A refused file changes nothing.
 
 Every connection to a file outside the engine comes from ``engine.connect_sqlite_file``,
-so the encryption layer keys backups where it keys the engine.
+so the encryption layer keys backups where it keys the engine. Encryption: the copy of
+an encrypted database is keyed with the same key (backup API between two keyed
+sqlcipher3 connections; the same key and salt give it the same database id), so every
+backup is encrypted and the key store beside the database opens it. ``backup --out``
+also writes ``FILE.keys.json`` (the wrapped password/recovery/batch slots), so a copy
+on a stick can be restored on another laptop. ``restore`` of an encrypted database
+accepts an encrypted backup (re-keyed to the database's key by the backup API) and a
+plain one from before the conversion (exported into an encrypted temporary copy first,
+as the backup API cannot encrypt).
 """
 
 from __future__ import annotations
@@ -31,18 +39,26 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from core.db.engine import SQLITE_MAGIC, connect_sqlite_file
+from core.db.engine import (
+    SQLITE_MAGIC,
+    connect_sqlite_file,
+    dbapi_errors,
+    engine_key,
+    file_kind,
+    is_dbapi_connection,
+)
 from core.errors import DatabaseError, UserError
+from core.security import keystore
+from core.security.keystore import DatabaseKey, KeyUnlockError
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -123,15 +139,16 @@ def _new_private_file(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _integrity(conn: sqlite3.Connection) -> str:
+def _integrity(conn: Any) -> str:
     rows = conn.execute("PRAGMA integrity_check").fetchall()
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:3])
 
 
-def _copy_into(source: sqlite3.Connection, target_path: Path) -> None:
-    """Backup API copy of ``source`` into a new private file, checked and fsynced."""
+def _copy_into(source: Any, target_path: Path, key: DatabaseKey | None) -> None:
+    """Backup API copy of ``source`` into a new private file (keyed with ``key`` when
+    given), checked and fsynced."""
     _new_private_file(target_path)
-    target = connect_sqlite_file(target_path)
+    target = connect_sqlite_file(target_path, key=key)
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -150,8 +167,8 @@ def _write_backup(engine: Engine, path: Path) -> BackupResult:
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection
-        assert isinstance(source, sqlite3.Connection)
-        _copy_into(source, part)
+        assert is_dbapi_connection(source)
+        _copy_into(source, part, engine_key(engine))
     finally:
         raw.close()
     os.replace(part, path)
@@ -159,8 +176,10 @@ def _write_backup(engine: Engine, path: Path) -> BackupResult:
     return BackupResult(path, path.stat().st_size, "ok")
 
 
-def backup_to(db: Database | Engine, path: Path | str) -> BackupResult:
-    """Copy the open database to ``path`` (a new file, mode 0600, integrity checked)."""
+def backup_to(db: Database | Engine, path: Path | str, *, sidecar: bool = True
+              ) -> BackupResult:
+    """Copy the open database to ``path`` (a new file, mode 0600, integrity checked;
+    encrypted with the database's key, ``FILE.keys.json`` beside it when ``sidecar``)."""
     engine = _engine(db)
     database = _database_file(engine)
     target = Path(path).expanduser().absolute()
@@ -175,6 +194,9 @@ def backup_to(db: Database | Engine, path: Path | str) -> BackupResult:
                         "Pfad prüfen.")
     try:
         result = _write_backup(engine, target)
+        key = engine_key(engine)
+        if sidecar and key is not None:
+            keystore.write_sidecar(database, key, target)
     except OSError as exc:
         raise UserError(f"Sicherung nach {target} nicht möglich ({exc.strerror}). Bitte "
                         "Speicherplatz und Schreibrechte prüfen.") from None
@@ -257,7 +279,8 @@ def automatic_backup(db: Database | Engine, reason: str,
     database = _database_file(engine)
     directory = database.parent / BACKUP_DIR
     directory.mkdir(mode=0o700, exist_ok=True)
-    result = backup_to(engine, _free_name(directory, database.stem, now, reason))
+    result = backup_to(engine, _free_name(directory, database.stem, now, reason),
+                       sidecar=False)  # the key store one folder up opens it
     rotate(directory, database.stem, now)
     return result
 
@@ -289,9 +312,10 @@ def after_commit_backup(session: Session, reason: str) -> None:
     def backup(committed: Session) -> None:
         bind = committed.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
+        failures: tuple[type[Exception], ...] = (UserError, OSError, *dbapi_errors())
         try:
             automatic_backup(engine, reason)
-        except (UserError, OSError, sqlite3.Error):
+        except failures:
             log.exception("automatic backup (%s) failed", reason)
 
     event.listen(session, "after_commit", backup, once=True)
@@ -300,10 +324,10 @@ def after_commit_backup(session: Session, reason: str) -> None:
 # --- the copy before a migration ------------------------------------------------------
 
 
-def _change_counter(conn: sqlite3.Connection) -> int:
+def _change_counter(conn: Any) -> int:
     try:
         value = conn.execute("SELECT max(value) FROM change_counter").fetchone()
-    except sqlite3.DatabaseError:
+    except dbapi_errors():
         return 0
     return int(value[0] or 0) if value else 0
 
@@ -321,7 +345,7 @@ def pre_migration_copy(db: Database, revision: str) -> Path | None:
     raw = db.engine.raw_connection()
     try:
         source = raw.driver_connection
-        assert isinstance(source, sqlite3.Connection)
+        assert is_dbapi_connection(source)
         counter = _change_counter(source)
     finally:
         raw.close()
@@ -350,8 +374,28 @@ def _refuse(backup: Path, why: str) -> DatabaseError:
                          "wählen; an der Datenbank wurde nichts geändert.")
 
 
-def verify_backup(backup: Path) -> str:
-    """Check a backup file before it is used; returns its schema revision."""
+def backup_key(backup: Path, known: DatabaseKey | None = None) -> DatabaseKey | None:
+    """The key of an encrypted backup (None for a plain one): ``known`` when it is the
+    same database, else from the key stores beside it, its sidecar or the data dir."""
+    if file_kind(backup) != "encrypted":
+        return None
+    if known is not None and keystore.database_id_of(backup) == known.db_id:
+        return known
+    try:
+        return keystore.unlock(backup)
+    except KeyUnlockError:
+        raise _refuse(backup, "ist verschlüsselt, und kein Schlüssel dieses Laptops öffnet "
+                      "sie (oder sie ist keine Impfteam-Sicherung). Bitte die Datei "
+                      f"{backup.name}{keystore.SIDECAR_SUFFIX} daneben legen oder "
+                      "IMPFTEAM_PASSPHRASE setzen.") from None
+
+
+def verify_backup(backup: Path, key: DatabaseKey | None = None) -> str:
+    """Check a backup file before it is used; returns its schema revision.
+
+    An encrypted backup is opened with ``key`` (or the key found for it): a wrong key
+    and a damaged file are refused alike.
+    """
     from core.db.migrate import known_revision
 
     if not backup.is_file():
@@ -363,9 +407,14 @@ def verify_backup(backup: Path) -> str:
     except OSError as exc:
         raise _refuse(backup, f"ist nicht lesbar ({exc.strerror}).") from None
     if header != SQLITE_MAGIC:
-        raise _refuse(backup, "ist keine Impfteam-Sicherung oder ist beschädigt.")
+        known = key is not None and key.db_id == header.hex()
+        if len(header) < 16 or (not known and keystore.find_entry(backup, header.hex()) is None):
+            raise _refuse(backup, "ist keine Impfteam-Sicherung oder ist beschädigt.")
+        key = backup_key(backup, key)
+    else:
+        key = None
     try:
-        conn = connect_sqlite_file(backup, readonly=True)
+        conn = connect_sqlite_file(backup, readonly=True, key=key)
         try:
             integrity = _integrity(conn)
             tables = {name for (name,) in conn.execute(
@@ -374,7 +423,7 @@ def verify_backup(backup: Path) -> str:
                          if "alembic_version" in tables else [])
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except dbapi_errors():
         raise _refuse(backup, "ist beschädigt oder unvollständig.") from None
     if integrity != "ok":
         raise _refuse(backup, "ist beschädigt oder unvollständig.")
@@ -386,19 +435,20 @@ def verify_backup(backup: Path) -> str:
     return str(revisions[0])
 
 
-def _is_healthy(path: Path) -> bool:
+def _is_healthy(path: Path, key: DatabaseKey | None) -> bool:
     try:
-        conn = connect_sqlite_file(path)
+        conn = connect_sqlite_file(path, key=key)
         try:
             conn.execute("PRAGMA busy_timeout=5000")
-            return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+            return bool(conn.execute("PRAGMA quick_check").fetchall() == [("ok",)])
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except dbapi_errors():
         return False
 
 
-def _keep_current(db_path: Path, healthy: bool, now: datetime) -> Path | None:
+def _keep_current(db_path: Path, healthy: bool, now: datetime,
+                  key: DatabaseKey | None) -> Path | None:
     """Copy of the current database next to it (backup API; raw bytes when it is broken)."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
@@ -410,13 +460,13 @@ def _keep_current(db_path: Path, healthy: bool, now: datetime) -> Path | None:
         n += 1
     part = copy.with_name(f".{copy.name}.part")
     if healthy:
-        source = connect_sqlite_file(db_path)
+        source = connect_sqlite_file(db_path, key=key)
         try:
             source.execute("PRAGMA busy_timeout=5000")
-            _copy_into(source, part)
+            _copy_into(source, part, key)
         finally:
             source.close()
-    else:  # damaged: keep the bytes as they are, WAL included
+    else:  # damaged: keep the bytes as they are (encrypted ones stay encrypted), WAL included
         for suffix in ("", "-wal"):
             original = db_path.with_name(db_path.name + suffix)
             if original.exists():
@@ -431,9 +481,29 @@ def _keep_current(db_path: Path, healthy: bool, now: datetime) -> Path | None:
     return copy
 
 
+def _current_key(database: Path, key: DatabaseKey | None) -> DatabaseKey | None:
+    """The key of the current database file (None when plain, empty or missing);
+    a damaged encrypted file whose key store is gone gets None (it is replaced)."""
+    if file_kind(database) != "encrypted":
+        return None
+    if key is not None:
+        return key
+    try:
+        return keystore.unlock(database)
+    except KeyUnlockError:
+        return None
+
+
 def restore_from(db_path: Path | str, backup_path: Path | str,
-                 now: datetime | None = None) -> RestoreResult:
-    """Replace the database at ``db_path`` by a verified backup, keeping the current one."""
+                 now: datetime | None = None, *, key: DatabaseKey | None = None
+                 ) -> RestoreResult:
+    """Replace the database at ``db_path`` by a verified backup, keeping the current one.
+
+    ``key``: the current database's key when the caller unlocked it (else the key store's
+    automatic slots). The restored database keeps the current key when there is one.
+    """
+    from core.security.dbkey import export_encrypted
+
     database = Path(db_path).expanduser().resolve()
     backup = Path(backup_path).expanduser().resolve()
     if backup in _own_files(database):
@@ -442,28 +512,48 @@ def restore_from(db_path: Path | str, backup_path: Path | str,
     if not database.parent.is_dir():
         raise DatabaseError(f"Wiederherstellen: Der Ordner {database.parent} existiert nicht. "
                             "Bitte Pfad prüfen.")
-    revision = verify_backup(backup)
+    current_key = _current_key(database, key)
+    source_key = backup_key(backup, current_key) if backup.is_file() else None
+    revision = verify_backup(backup, source_key)
     now = now or datetime.now()
-    healthy = database.exists() and database.stat().st_size > 0 and _is_healthy(database)
+    healthy = database.exists() and database.stat().st_size > 0 and \
+        (file_kind(database) == "plain" or current_key is not None) and \
+        _is_healthy(database, current_key)
+    encrypted_db = current_key is not None and healthy
+    temporary: Path | None = None
     try:
-        previous = _keep_current(database, healthy, now)
-        source = connect_sqlite_file(backup, readonly=True)
+        previous = _keep_current(database, healthy, now, current_key if healthy else None)
+        if encrypted_db and source_key is None:  # plain backup into an encrypted database
+            assert current_key is not None
+            temporary = database.with_name(f".{database.name}.restore-plain.part")
+            _new_private_file(temporary)
+            export_encrypted(backup, temporary, current_key)
+            source = connect_sqlite_file(temporary, readonly=True, key=current_key)
+        else:
+            source = connect_sqlite_file(backup, readonly=True, key=source_key)
         try:
-            if healthy:
+            if healthy and (encrypted_db or source_key is None):
                 _restore_in_place(source, database)
             else:
-                _restore_by_replacing(source, database)
+                _restore_by_replacing(source, database, source_key)
         finally:
             source.close()
     except OSError as exc:
         raise DatabaseError(f"Wiederherstellen nicht möglich ({exc.strerror}). Bitte "
                             "Speicherplatz und Schreibrechte prüfen.") from None
+    finally:
+        if temporary is not None:
+            from core.security.dbkey import wipe_file
+
+            wipe_file(temporary)
+    if not (healthy and encrypted_db) and source_key is not None:
+        keystore.adopt_entry(backup, source_key, database)
     log.info("restored %s from %s (schema %s), previous copy %s", database, backup,
              revision, previous)
     return RestoreResult(backup, previous, revision)
 
 
-def _restore_in_place(source: sqlite3.Connection, database: Path) -> None:
+def _restore_in_place(source: Any, database: Path) -> None:
     """Backup API into the live file: one write transaction, WAL mode kept, open
     connections of other processes read the restored data afterwards."""
     target = connect_sqlite_file(database)
@@ -471,7 +561,7 @@ def _restore_in_place(source: sqlite3.Connection, database: Path) -> None:
         target.execute("PRAGMA busy_timeout=5000")
         try:
             source.backup(target)
-        except sqlite3.DatabaseError:
+        except dbapi_errors():
             raise DatabaseError("Wiederherstellen: Die Sicherung passt nicht in die Datenbank "
                                 "(Seitengröße). Bitte die Anwendung schließen und erneut "
                                 "versuchen; an der Datenbank wurde nichts geändert.") from None
@@ -483,10 +573,11 @@ def _restore_in_place(source: sqlite3.Connection, database: Path) -> None:
                             "Kopie vor dem Wiederherstellen (vor-restore) einspielen.")
 
 
-def _restore_by_replacing(source: sqlite3.Connection, database: Path) -> None:
-    """The current file is missing or damaged (its bytes were kept): put a fresh copy in."""
+def _restore_by_replacing(source: Any, database: Path, key: DatabaseKey | None) -> None:
+    """The current file is missing, damaged or still plain (its bytes were kept): put a
+    fresh copy in (encrypted with the backup's key when the backup is encrypted)."""
     part = database.with_name(f".{database.name}.restore.part")
-    _copy_into(source, part)
+    _copy_into(source, part, key)
     for suffix in ("-wal", "-shm", "-journal"):  # they belong to the damaged file
         database.with_name(database.name + suffix).unlink(missing_ok=True)
     os.replace(part, database)

@@ -26,7 +26,7 @@ from core.db.backup import (
     restore_from,
     rotate,
 )
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.errors import DatabaseError, UserError
 from core.services.context import Actor
 from tests.conftest import TODAY, World
@@ -61,7 +61,7 @@ def record_dose(db: Database, world: World, given: str = "Anna") -> str:
 
 
 def dose_ids(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
+    conn = connect_sqlite_file(path)
     try:
         return {row[0] for row in conn.execute("SELECT id FROM vaccination")}
     finally:
@@ -85,7 +85,7 @@ def test_backup_contains_dose_still_in_the_wal(tmp_path: Path, db: Database, db_
     assert result.integrity == "ok" and result.bytes == result.path.stat().st_size
     assert dose in dose_ids(result.path)
     assert stat.S_IMODE(result.path.stat().st_mode) == 0o600
-    conn = sqlite3.connect(result.path)
+    conn = connect_sqlite_file(result.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
     conn.close()
     assert not list(tmp_path.glob(".*.part"))
@@ -202,7 +202,7 @@ def test_closing_a_visit_makes_a_backup_after_the_commit(db: Database, db_path: 
     (_stamp, path), = backups.automatic_backups(folder, db_path.stem)
     assert path.name.endswith("-einsatz-abschluss.sqlite")
     assert dose in dose_ids(path)
-    conn = sqlite3.connect(path)
+    conn = connect_sqlite_file(path)
     assert conn.execute("SELECT status FROM visit WHERE id = ?",
                         (world.visit_id,)).fetchone()[0] == "abgeschlossen"
     conn.close()
@@ -246,7 +246,7 @@ def test_restore_garbage_and_truncated_files_change_nothing(tmp_path: Path, db: 
     truncated = tmp_path / "abgeschnitten.sqlite"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     foreign = tmp_path / "fremd.sqlite"
-    conn = sqlite3.connect(foreign)
+    conn = connect_sqlite_file(foreign)
     conn.execute("CREATE TABLE kunden (name TEXT)")
     conn.commit()
     conn.close()
@@ -266,7 +266,7 @@ def test_restore_garbage_and_truncated_files_change_nothing(tmp_path: Path, db: 
 
 def test_restore_from_a_newer_version_is_refused(tmp_path: Path, db: Database) -> None:
     newer = backup_to(db, tmp_path / "neu.sqlite").path
-    conn = sqlite3.connect(newer)
+    conn = connect_sqlite_file(newer)
     conn.execute("UPDATE alembic_version SET version_num = 'zzzz_future'")
     conn.commit()
     conn.close()
@@ -349,7 +349,7 @@ def test_pre_migration_copy_is_made_once_with_the_backup_api(
     import core.db.engine as engine_module
 
     _downgraded(db, "0004")
-    writer = sqlite3.connect(db_path)  # keeps a row in the WAL: no checkpoint while open
+    writer = connect_sqlite_file(db_path)  # keeps a row in the WAL: no checkpoint while open
     writer.execute("PRAGMA wal_autocheckpoint=0")
     writer.execute("UPDATE setting SET value = 'WALTEAM' WHERE key = 'team_id'")
     writer.commit()
@@ -364,7 +364,7 @@ def test_pre_migration_copy_is_made_once_with_the_backup_api(
     copies = sorted(db_path.parent.glob("impfteam.vor-update-*"))
     assert len(copies) == 1, copies
     assert copies[0].name.startswith("impfteam.vor-update-0004-")
-    conn = sqlite3.connect(copies[0])
+    conn = connect_sqlite_file(copies[0])
     assert conn.execute("SELECT value FROM setting WHERE key = 'team_id'").fetchone()[0] \
         == "WALTEAM"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pytest
 
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.db.migrate import head_revision
 from core.services.context import Actor
 from core.services.vaccinations import VaccinationInput
@@ -249,7 +249,7 @@ def _lines(sql: str) -> tuple[str, ...]:
 
 def schema_dump(path: Path) -> tuple[str | None, list[tuple[str, str, tuple[str, ...]]]]:
     """(revision, sorted sqlite_master rows) of a file, read with plain sqlite3."""
-    conn = sqlite3.connect(path)
+    conn = connect_sqlite_file(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         rows = sorted((kind, name, _lines(sql)) for kind, name, sql in conn.execute(
@@ -386,7 +386,7 @@ def old_file(tmp_path: Path, world: World, db: Database, db_path: Path) -> Path:
         command.downgrade(config, "0004")
     db.dispose()
     old = tmp_path / "old-0004.sqlite"
-    raw = sqlite3.connect(db_path)
+    raw = connect_sqlite_file(db_path)
     raw.execute("VACUUM INTO ?", (str(old),))
     raw.close()
     assert schema_dump(old)[0] == "0004"
@@ -421,7 +421,7 @@ def dose_input(world: World, person_id: str) -> VaccinationInput:
 
 
 def data_of(path: Path) -> list[tuple[str, ...]]:
-    conn = sqlite3.connect(path)
+    conn = connect_sqlite_file(path)
     try:
         return sorted(conn.execute(
             "SELECT v.id, v.lot_id, p.family_name, p.given_name FROM vaccination v "
@@ -494,7 +494,7 @@ def test_kill_during_dose_loop_loses_no_committed_dose(tmp_path: Path, zygote: Z
                             events=str(tmp_path / f"doses{i}.events"), ids=ids, pause=0)
         kills += 1
         printed += [text for _, _, text in events.kinds("DOSE")]
-        conn = sqlite3.connect(db_path)
+        conn = connect_sqlite_file(db_path)
         try:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             stored = {row[0] for row in conn.execute("SELECT id FROM vaccination")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.db.models import AuditEntry, Base, Person, Site
 from core.errors import DatabaseError
 from core.services.context import Actor
@@ -72,7 +71,7 @@ def test_missing_folder_and_directory_paths(tmp_path: Path) -> None:
 
 
 def test_database_from_newer_app_version_is_refused(db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
+    with connect_sqlite_file(db_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'zzzz_future'")
     with pytest.raises(DatabaseError, match="neueren Impfteam-Version"):
         Database.open(str(db_path))
@@ -108,7 +107,7 @@ def test_audit_entry_is_in_same_transaction(db: Database, actor: Actor) -> None:
 
 
 def _check_sql(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
+    with connect_sqlite_file(path) as conn:
         return [sql for (sql,) in conn.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%'")]
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 
 from core.certificates.codec import encode_hc1
 from core.cli import main
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.db.models import Lot, Person, Staff, Vaccination
 from core.errors import UserError, ValidationError
 from core.services.context import Actor
@@ -465,7 +465,7 @@ def test_locked_database_read_only_command_is_retried_once(
 
 def test_locked_database_write_gives_the_german_line(db_path: Path, tmp_path: Path) -> None:
     """A real lock: another connection holds the write lock for longer than busy_timeout."""
-    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder = connect_sqlite_file(db_path)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("UPDATE change_counter SET value = value")
     try:

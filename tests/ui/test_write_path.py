@@ -5,7 +5,6 @@ connections dropped with their widget, unexpected errors logged without names, e
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event, select
 
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.errors import UserError
 from core.usecases.changes import Changes, Written
 from tests.conftest import TODAY, World
@@ -45,7 +44,7 @@ def test_locked_database_asks_and_the_retry_stores_the_dose(
     page.check_in(world.person_id)
     wait_writes(window.write_path)
     short_busy_timeout(db)
-    other = sqlite3.connect(str(db.sqlite_path), isolation_level=None)
+    other = connect_sqlite_file(str(db.sqlite_path))
     other.execute("BEGIN IMMEDIATE")  # another writer (an import elsewhere) holds the lock
     asked: list[str] = []
 
@@ -81,7 +80,7 @@ def test_locked_database_cancel_keeps_the_dialog_open(
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.confirm_all()
-    other = sqlite3.connect(str(db.sqlite_path), isolation_level=None)
+    other = connect_sqlite_file(str(db.sqlite_path))
     other.execute("BEGIN IMMEDIATE")
     monkeypatch.setattr(QMessageBox, "exec",
                         lambda _box: QMessageBox.StandardButton.Cancel.value)

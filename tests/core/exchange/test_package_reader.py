@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.exchange.package_reader import PackageReader, load_package
 from core.exchange.sync_import import import_sync, import_sync_many
 from core.services.context import Actor
@@ -16,7 +15,7 @@ from tests.core.exchange.helpers import all_rows, export
 def raw(db: Database, table: str) -> list[tuple[object, ...]]:
     """Rows as SQLite stores them (dates as text), without the local ``row_version``."""
     assert db.sqlite_path is not None
-    with sqlite3.connect(db.sqlite_path) as conn:
+    with connect_sqlite_file(db.sqlite_path) as conn:
         names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
                  if r[1] != "row_version"]
         return sorted(conn.execute(f"SELECT {', '.join(names)} FROM {table}"), key=repr)

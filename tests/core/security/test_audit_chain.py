@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.catalog.forms import form_for
 from core.cli import CliContext
-from core.db.engine import Database
+from core.db.engine import Database, connect_sqlite_file
 from core.db.models import EXCHANGED, AuditAnchor, AuditEntry
 from core.security import audit_chain
 from core.services.context import Actor
@@ -165,7 +164,7 @@ def test_triggers_refuse_update_and_delete(db: Database, actor: Actor, sql: str)
 # -- tampering as an attacker with file access ----------------------------------------------
 def _tamper(path: Path, *sql: str) -> None:
     """Drop the triggers and change the file with plain sqlite3 (no app, no key)."""
-    conn = sqlite3.connect(path)
+    conn = connect_sqlite_file(path)
     try:
         conn.execute("DROP TRIGGER audit_entry_no_update")
         conn.execute("DROP TRIGGER audit_entry_no_delete")
@@ -303,7 +302,7 @@ def test_migration_0007_chains_existing_entries(tmp_path: Path, actor: Actor) ->
         config.attributes["connection"] = conn
         command.downgrade(config, "0006")
     db.dispose()
-    with sqlite3.connect(path) as conn:
+    with connect_sqlite_file(path) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(audit_entry)")]
         assert "hash" not in columns
         assert conn.execute("SELECT count(*) FROM audit_entry").fetchone() == (3,)
