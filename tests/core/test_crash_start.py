@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -248,7 +247,7 @@ def _lines(sql: str) -> tuple[str, ...]:
 
 
 def schema_dump(path: Path) -> tuple[str | None, list[tuple[str, str, tuple[str, ...]]]]:
-    """(revision, sorted sqlite_master rows) of a file, read with plain sqlite3."""
+    """(revision, sorted sqlite_master rows) of a file, read outside the engine."""
     conn = connect_sqlite_file(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
