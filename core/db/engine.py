@@ -207,6 +207,7 @@ def _prepare_file(path: Path, plain: bool, key: DatabaseKey | None, login: str |
             raise DatabaseError(f"Datenbank: {path.name} ist verschlüsselt; sie wird nicht "
                                 "unverschlüsselt (plain) geöffnet. Bitte die URL ohne "
                                 "„?plain=1“ angeben.")
+        private_file(path)
         return None
     encryption.finish_interrupted_conversion(path)
     kind = file_kind(path)
