@@ -475,18 +475,41 @@ def _replace_slots(db_file: Path, key: DatabaseKey, slot_type: str, login: str,
 
 
 def _target(db: Any) -> tuple[Path, DatabaseKey] | None:
-    """(file, key) of an open encrypted ``Database``; None for plain or PostgreSQL."""
+    """(file, key) of an open encrypted database: a ``Database``, its ``Engine`` or a
+    ``Session``/``Connection`` bound to it; None for plain SQLite or PostgreSQL."""
     key = getattr(db, "database_key", None)
     path = getattr(db, "sqlite_path", None)
+    if key is None and not hasattr(db, "database_key"):
+        from sqlalchemy import Engine
+
+        from core.db.engine import engine_key
+
+        bind = db.get_bind() if hasattr(db, "get_bind") else db
+        engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+        if isinstance(engine, Engine):
+            key = engine_key(engine)
+            path = engine.url.database if engine.dialect.name == "sqlite" else None
     if key is None or path is None:
         return None
     return Path(path), key
 
 
+def password_slot_after_commit(session: Any, login: str, password: str) -> None:
+    """``add_password_slot`` once ``session`` has committed (with the new password
+    hash), so a rolled-back password change leaves the old slot in place."""
+    from sqlalchemy import event
+
+    def add(committed: Any) -> None:
+        add_password_slot(committed, login, password)
+
+    event.listen(session, "after_commit", add, once=True)
+
+
 def add_password_slot(db: Any, login: str, password: str) -> bool:
-    """Let ``login``'s ``password`` unlock the open database ``db`` (replaces the
-    login's old slot). Call after setting or changing a password; returns False for a
-    database that is not encrypted (PostgreSQL, ``?plain=1``)."""
+    """Let ``login``'s ``password`` unlock the open database ``db`` (a ``Database``,
+    ``Engine`` or ``Session``; replaces the login's old slot). Call after setting or
+    changing a password (inside a unit of work: ``password_slot_after_commit``); returns
+    False for a database that is not encrypted (PostgreSQL, ``?plain=1``)."""
     target = _target(db)
     if target is None:
         return False

@@ -433,3 +433,22 @@ def test_a_raw_key_costs_far_less_than_a_passphrase_per_connection(db_path: Path
         conn.close()
     raw_ms = (time.perf_counter() - start) / 20 * 1000
     assert raw_ms < 25, f"raw key connection {raw_ms:.1f} ms"
+
+
+def test_password_slot_from_a_session_is_written_only_after_the_commit(db: Database,
+                                                                       db_path: Path) -> None:
+    with pytest.raises(RuntimeError), db.session() as s:
+        keystore.password_slot_after_commit(s, "r.rollback", "Passwort-Rollback-1")
+        raise RuntimeError("rolled back")
+    assert not [x for x in keystore.describe_slots(db_path, db.database_id or "")
+                if x["login"] == "r.rollback"]
+    with db.session() as s:
+        keystore.password_slot_after_commit(s, "c.commit", "Passwort-Commit-1")
+    keystore.forget()
+    assert keystore.unlock_with_password(db_path, "c.commit", "Passwort-Commit-1") \
+        == db.database_key
+    with db.engine.connect() as conn:
+        assert keystore.add_password_slot(conn, "e.engine", "Passwort-Engine-1")
+    plain = Database.open(f"sqlite:///{db_path.parent / 'plain.sqlite'}?plain=1")
+    assert not keystore.add_password_slot(plain, "p.plain", "Passwort-Plain-1")
+    plain.dispose()
