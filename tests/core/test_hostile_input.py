@@ -30,6 +30,7 @@ from core.db.engine import Database, connect_sqlite_file
 from core.db.models import Lot, Person, Staff, Vaccination
 from core.errors import UserError, ValidationError
 from core.services.context import Actor
+from tests.cli_env import signed_db
 from tests.conftest import TODAY, World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,31 @@ def run_cli(*args: str, stdin: Any = None, timeout: float = 60, cap: int | None 
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
                           stdin=stdin, timeout=timeout, check=False,
                           env={**os.environ, **(env or {})})
+
+
+def read_workbook_capped(path: Path, cap: int = MEMORY_CAP) -> str:
+    """``read_masterdata(path)`` in a child under RLIMIT_AS; returns the German refusal.
+
+    The reading step is where the file is checked (before any database or sign-in), and
+    without the checks calamine aborts the whole process, so it runs in a child.
+    """
+    code = ("import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))\n"
+            "from pathlib import Path\n"
+            "from core.errors import UserError\n"
+            "from core.exchange.common import ImportReport\n"
+            "from core.exchange.masterdata_read import read_masterdata\n"
+            "try:\n"
+            f"    read_masterdata(Path({str(path)!r}), ImportReport())\n"
+            "except UserError as exc:\n"
+            "    print(exc.message)\n"
+            "else:\n"
+            "    sys.exit(3)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr
+    return result.stdout.strip()
 
 
 def german_refusal(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -121,12 +147,18 @@ def test_verify_json_never_prints_nan(capsys: pytest.CaptureFixture[str]) -> Non
 
 def _genuine_code_with_long_segment() -> str:
     """A correctly signed code with a ``/``-free run over 255 characters (0.4 % of codes)."""
+    import random
+
     from tests.core.certificates.helpers import VACCINATION, signed, training
 
     identity = training()
-    for n in range(5000):
+    rng = random.Random(12)
+    for _ in range(5000):
         payload = json.loads(json.dumps(VACCINATION))
-        payload["v"][0]["ci"] = f"URN:UVCI:01DE/IZ/T1ABC{n:05d}#A"
+        letters = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(
+            rng.randint(3, 40)))
+        payload["nam"]["gn"] = payload["nam"]["gnt"] = letters
+        payload["v"][0]["ci"] = f"URN:UVCI:01DE/IZ/{rng.randrange(10**12)}#A"
         code_text = signed(payload, identity)
         if max(len(part) for part in code_text.split("/")) > 255:
             return code_text
@@ -289,7 +321,7 @@ def test_workbook_with_a_cell_at_xfd1048576_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "stammdaten.xlsx"
     path.write_bytes(book)
     db = tmp_path / "db.sqlite"
-    line = german_refusal(run_cli("--db", str(db), "import", "masterdata", str(path)))
+    line = german_refusal(run_cli(*signed_db(db), "import", "masterdata", str(path)))
     assert "Zeile 1.048.576, Spalte 16.384" in line and "neue Arbeitsmappe" in line
 
 
@@ -328,9 +360,7 @@ def test_zip_bomb_workbook_is_refused_within_the_memory_cap(
     assert len(book) < 2 * 1024 * 1024
     path = tmp_path / "bombe.xlsx"
     path.write_bytes(book)
-    line = german_refusal(run_cli("--db", str(tmp_path / "db.sqlite"), "import",
-                                  "masterdata", str(path)))
-    assert "entpackt größer als 100 MB" in line
+    assert "entpackt größer als 100 MB" in read_workbook_capped(path)
 
 
 def test_zip_member_lying_about_its_size_is_refused() -> None:
@@ -371,22 +401,21 @@ def test_zip_bomb_member_is_streamed_not_kept() -> None:
     assert peak < 8 * 1024 * 1024, peak
 
 
-def test_workbook_device_is_refused(tmp_path: Path) -> None:
-    line = german_refusal(run_cli("--db", str(tmp_path / "db.sqlite"), "import", "masterdata",
-                                  "/dev/zero"))
-    assert "keine normale Datei" in line
+def test_workbook_device_is_refused() -> None:
+    assert "keine normale Datei" in read_workbook_capped(Path("/dev/zero"))
 
 
-def test_refused_workbook_writes_nothing(db: Database, db_path: Path, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_workbook_writes_nothing(db: Database, actor: Actor, tmp_path: Path) -> None:
+    from core.exchange.masterdata import import_masterdata
+
     cells = ('<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row>'
              '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
     path = tmp_path / "stammdaten.xlsx"
     path.write_bytes(replace_member(template_bytes(tmp_path), "xl/worksheets/sheet1.xml",
                                     sheet_with(cells)))
     before = table_counts(db)
-    code, _, err = in_process(capsys, "--db", str(db_path), "import", "masterdata", str(path))
-    assert code == 1 and err.startswith("Fehler: ")
+    with db.session() as s, pytest.raises(UserError, match="neue Arbeitsmappe"):
+        import_masterdata(s, actor, path)
     assert table_counts(db) == before
 
 
@@ -403,7 +432,7 @@ def table_counts(db: Database) -> dict[str, int]:
 @pytest.mark.parametrize("url", ["mysql://u:p@localhost/x", "mssql+pyodbc://x", "oracle://",
                                  "postgres://u@h/x", "://"])
 def test_unsupported_database_url(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = in_process(capsys, "--db", url, "visits", "list")
+    code, _, err = in_process(capsys, "--db", url, "--user", "t.test", "visits", "list")
     assert code == 1 and err.startswith("Fehler: --db: ") and len(err.splitlines()) == 1
 
 
@@ -459,17 +488,18 @@ def test_locked_database_read_only_command_is_retried_once(
     flaky.__module__, flaky.__name__ = real.__module__, real.__name__
     monkeypatch.setattr(core.cli, "RETRY_PAUSE", 0.0)
     monkeypatch.setattr(staff, "run_list", flaky)
-    code, out, _ = in_process(capsys, "--db", str(db_path), "staff", "list", "--json")
+    code, out, _ = in_process(capsys, *signed_db(db_path), "staff", "list", "--json")
     assert code == 0 and strict_json(out) == [] and len(calls) == 2
 
 
 def test_locked_database_write_gives_the_german_line(db_path: Path, tmp_path: Path) -> None:
     """A real lock: another connection holds the write lock for longer than busy_timeout."""
+    signed = signed_db(db_path)  # before the lock: the sign-in needs the database
     holder = connect_sqlite_file(db_path)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("UPDATE change_counter SET value = value")
     try:
-        result = run_cli("--db", str(db_path), "--user", "t.test", "persons", "add",
+        result = run_cli(*signed, "persons", "add",
                          "--family", "Wiśniewski", "--given", "Jan", "--birth", "07.03.1961",
                          timeout=90, cap=None)
     finally:
