@@ -13,6 +13,7 @@ from core.db.engine import Database
 from core.db.models import Person
 from core.services.context import Actor
 from tests.conftest import TODAY, World
+from tests.core.exchange.conftest import trust_own_signer
 from ui.pages.exchange_page import ExchangePage
 
 
@@ -121,6 +122,7 @@ def test_several_packages_import_as_one_batch(qtbot: QtBot, db: Database, actor:
     page.export_sync(str(tmp_path / "zwei.zip"))
     wait_done(qtbot, page)
     hub = Database.open(str(tmp_path / "hub.sqlite"))
+    trust_own_signer(hub)  # the hub trusts this laptop's registered package key
     try:
         hub_page = page_for(qtbot, hub, actor)
         assert hub_page.buttons["import_sync"].text() == "Pakete &einlesen…"
