@@ -135,7 +135,8 @@ def _fsync_dir(directory: Path) -> None:
 
 def _new_private_file(path: Path) -> None:
     """An empty file only the user can read (an empty file is a valid SQLite database)."""
-    path.unlink(missing_ok=True)  # a .part left by a killed attempt
+    for suffix in ("", "-journal", "-wal", "-shm"):  # a .part left by a killed attempt
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
@@ -350,7 +351,7 @@ def pre_migration_copy(db: Database, revision: str) -> Path | None:
     finally:
         raw.close()
     prefix = f"{path.stem}.vor-update-{revision}-{counter}-"
-    for stale in path.parent.glob(f".{glob_escape(path.stem)}.vor-update-*.part"):
+    for stale in path.parent.glob(f".{glob_escape(path.stem)}.vor-update-*.part*"):
         stale.unlink(missing_ok=True)  # a copy a killed start did not finish
     existing = sorted(path.parent.glob(f"{glob_escape(prefix)}*{path.suffix}"))
     if existing:
