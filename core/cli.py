@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "keys", "verify", "certificate",
     "backup",
+    "users",
     "dbkey",
 )
 
@@ -51,6 +52,7 @@ class CliContext:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._db: Any = None
+        self._actor: Any = None
 
     @property
     def json(self) -> bool:
@@ -58,10 +60,24 @@ class CliContext:
 
     @property
     def user(self) -> str:
-        """Login recorded as ``created_by``: the --user option or ``cli:<os-user>``."""
-        from core.db.engine import cli_user
+        """Login recorded as ``created_by``: the signed-in login (``--user``)."""
+        if self._actor is not None:
+            return str(self._actor.user)
+        return str(self.args.user or "")
 
-        return self.args.user or cli_user()
+    def actor(self, session: Session | None = None) -> Any:
+        """The signed-in ``Actor`` (roles from the account); set by ``sign_in``."""
+        if self._actor is None:
+            raise UserError("Anmeldung: bitte mit --user BENUTZERNAME aufrufen.")
+        return self._actor
+
+    def sign_in(self, allow_must_change: bool = False) -> Any:
+        """``--user`` plus the password (``IMPFTEAM_PASSWORD``, else asked at a terminal)."""
+        if self._actor is None:
+            from core.security.cli_auth import cli_sign_in
+
+            self._actor = cli_sign_in(self, allow_must_change)
+        return self._actor
 
     def database(self) -> Any:
         """Open (and migrate) the database on first use; commands without DB never pay.
@@ -188,13 +204,17 @@ def json_parent() -> argparse.ArgumentParser:
 def build_parser(gui_handler: Callable[[CliContext], int] | None = None) -> argparse.ArgumentParser:
     parser = _GermanParser(prog="impfteam", description="Impfteam – mobile Impfteams")
     parser.add_argument("--db", help="Datenbank: Dateipfad oder SQLAlchemy-URL")
-    parser.add_argument("--user", help="Benutzername für den Audit-Eintrag")
+    parser.add_argument("--user", help="Benutzername der Anmeldung (Passwort im Terminal "
+                        "oder aus IMPFTEAM_PASSWORD)")
     sub = parser.add_subparsers(dest="command", parser_class=_GermanParser)
     gui = sub.add_parser("gui", help="grafische Oberfläche starten")
     gui.set_defaults(handler=gui_handler)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"core.commands.{name}")
         module.register(sub)
+    from core.security.cli_auth import guard_handlers
+
+    guard_handlers(parser)
     return parser
 
 

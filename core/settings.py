@@ -20,6 +20,8 @@ from core.errors import ValidationError
 _ID_PATTERN = re.compile(r"^[0-9A-Z]+$")
 #: values of ``export_protection``: files unprotected, or encrypted with a password
 EXPORT_PROTECTION_CHOICES = ("aus", "passwort")
+#: values of ``lock_minutes``: minutes without input before the GUI locks, "0" = never
+LOCK_MINUTES_CHOICES = ("0", "1", "2", "5", "10", "15", "30")
 #: values of ``backup_minutes``: minutes between automatic backups, "0" switches them off
 BACKUP_MINUTES_CHOICES = ("0", "5", "10", "15", "30", "60")
 
@@ -45,6 +47,14 @@ SPECS: dict[str, SettingSpec] = {
         # stored here – a backup of the database must not carry the key to its exports.
         SettingSpec("export_protection", "Exportschutz", lambda: "aus",
                     choices=EXPORT_PROTECTION_CHOICES),
+        # Minutes without input after which the GUI locks the screen (re-login with the
+        # PIN or the password, core.security.users); "0" = never.
+        SettingSpec("lock_minutes", "Automatische Sperre (Minuten)", lambda: "5",
+                    choices=LOCK_MINUTES_CHOICES),
+        # "ja" marks a database filled by ``demo`` (training data, never real records);
+        # the GUI shows it in the title and the status line.
+        SettingSpec("training_data", "Schulungsdaten", lambda: "nein",
+                    choices=("nein", "ja")),
         # Minutes between the GUI's automatic backups (core.db.backup.backup_due); "0" = off.
         SettingSpec("backup_minutes", "Automatische Sicherung (Minuten)", lambda: "15",
                     choices=BACKUP_MINUTES_CHOICES),

@@ -35,11 +35,26 @@ def _cheap_key_slots() -> Iterator[None]:
     keystore.SCRYPT_N = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """argon2 with the smallest cost in tests (its ~50 ms belong in the benchmark)."""
+    from argon2 import PasswordHasher
+
+    from core.security import passwords
+
+    saved = passwords.HASHER
+    passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords.HASHER = saved
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real data dir or the developer's QSettings."""
     monkeypatch.setenv("IMPFTEAM_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    # the CLI's sign-in password of the test accounts (tests/cli_env.py), also for children
+    monkeypatch.setenv("IMPFTEAM_PASSWORD", "test-passwort")
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +82,11 @@ def db(db_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def actor(db: Database) -> Actor:
+    """A test actor holding every role (the permission tests use narrower ones)."""
+    from core.security.permissions import ALL_ROLES
+
     with db.session() as session:
-        return Actor.for_session(session, "t.tester")
+        return Actor.for_session(session, "t.tester", ALL_ROLES)
 
 
 @dataclass

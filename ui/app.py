@@ -11,11 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.db.engine import Database, cli_user
+from core.db.engine import Database
 from core.errors import DatabaseError
 from core.paths import data_dir, default_db_url, resource_path
 from core.startup import validate_resources
-from ui.field_session import FieldSession
 
 ORGANISATION = "Impfteam"
 APPLICATION = "Impfteam"
@@ -81,6 +80,50 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+def first_admin(db: Database) -> bool:
+    """First start (no account yet): create the admin, as ``setup --admin`` does.
+
+    Returns False when the user cancels (the app then quits without an account).
+    """
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from core.errors import UserError
+    from core.security.users import has_accounts, setup_admin
+
+    with db.session() as s:
+        if has_accounts(s):
+            return True
+    title = QApplication.translate("App", "Impfteam – Ersteinrichtung")
+    while True:
+        login, ok = QInputDialog.getText(
+            None, title, QApplication.translate(
+                "App", "Noch kein Benutzerkonto. Benutzername der Administration:"),
+            QLineEdit.EchoMode.Normal, "admin")
+        if not ok:
+            return False
+        password, ok = QInputDialog.getText(
+            None, title, QApplication.translate("App", "Passwort (mindestens 8 Zeichen):"),
+            QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        again, ok = QInputDialog.getText(
+            None, title, QApplication.translate("App", "Passwort wiederholen:"),
+            QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        if again != password:
+            QMessageBox.warning(None, title, QApplication.translate(
+                "App", "Die Passwörter stimmen nicht überein."))
+            continue
+        try:
+            with db.session() as s:
+                setup_admin(s, login, password)
+        except UserError as exc:
+            QMessageBox.warning(None, title, exc.message)
+            continue
+        return True
+
+
 def run(db_url: str | None, user: str | None) -> int:
     app = create_application()
     setup_logging()
@@ -102,13 +145,16 @@ def run(db_url: str | None, user: str | None) -> int:
 
     today = date.today()
     write_path = WritePath(db)
+    if not first_admin(db):
+        db.dispose()
+        return 0
     signin = SignInDialog(write_path, today)
-    session: FieldSession | str = user or cli_user().replace("cli:", "")
-    if signin.staff:
-        if not signin.exec():
-            db.dispose()
-            return 0
-        session = signin.result_session() or session
+    if user:
+        signin.staff_box.setEditText(user)
+    session = signin.result_session() if signin.exec() else None
+    if session is None:
+        db.dispose()
+        return 0
     window = MainWindow(db, session, today, write_path=write_path)
     window.show()
     try:

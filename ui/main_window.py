@@ -51,8 +51,11 @@ class MainWindow(QMainWindow):
         if isinstance(session, str):
             session = FieldSession("", session, session, "admin", None)
         self.session = session
-        with db.session() as s:
-            self.actor = Actor.for_session(s, session.login)
+        if session.actor is not None:  # signed in (ui/dialogs/signin_dialog.py)
+            self.actor = session.actor
+        else:  # no sign-in: an actor without roles, core refuses every write
+            with db.session() as s:
+                self.actor = Actor.for_session(s, session.login)
         self.setObjectName("mainWindow")
         self.setStyleSheet("QLabel#pageTitle { font-size: 16pt; font-weight: 600; }"
                            " QLabel#errorMessage { color: #a00000; }")

@@ -55,7 +55,6 @@ def run(ctx: CliContext) -> int:
     from core.certificates.printing import write_certificate
     from core.db.models import Vaccination
     from core.services import records
-    from core.services.context import Actor
 
     args = ctx.args
     if args.masern:
@@ -67,7 +66,7 @@ def run(ctx: CliContext) -> int:
         reprint = certificate is not None
         if certificate is None:
             identity = require_identity(args.key, args.cert)
-            actor = Actor.for_session(session, ctx.user)
+            actor = ctx.actor(session)
             certificate = issue_with(session, actor, dose.id, identity)
         file = str(write_certificate(session, certificate, Path(args.out))) if args.out else None
         payload = {"uvci": certificate.uvci, "hc1": certificate.hc1, "file": file,

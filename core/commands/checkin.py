@@ -31,7 +31,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(ctx: CliContext) -> int:
     from core.commands.common import read_code_text, today
-    from core.services.context import Actor
     from core.usecases.checkin import (
         check_in_by_certificate,
         check_in_by_person,
@@ -48,7 +47,7 @@ def run(ctx: CliContext) -> int:
     day = today()
     hc1 = read_code_text(args.hc1, "--hc1") if args.hc1 is not None else None
     with ctx.session() as session:
-        actor = Actor.for_session(session, ctx.user)
+        actor = ctx.actor(session)
         if hc1 is not None:
             written = check_in_by_certificate(session, actor, args.visit, hc1, day,
                                               args.register)

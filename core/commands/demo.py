@@ -34,6 +34,12 @@ def _require_empty(session: Session) -> None:
 
 
 def run(ctx: CliContext) -> int:
+    from core.demo.accounts import (
+        DEMO_ADMIN,
+        add_demo_accounts,
+        demo_password,
+        require_no_accounts,
+    )
     from core.demo.generator import generate_demo  # here: other commands start faster
 
     args: argparse.Namespace = ctx.args
@@ -46,12 +52,14 @@ def run(ctx: CliContext) -> int:
 
     with ctx.session() as session:
         _require_empty(session)
-        actor = Actor.for_session(session, ctx.user)
+        require_no_accounts(session)
+        actor = Actor.for_session(session, DEMO_ADMIN)
         report = generate_demo(session, actor.user, actor.origin, args.persons, args.seed,
                                progress=progress)
+        training = add_demo_accounts(session, report, demo_password())
     payload = {"sites": report.sites, "visits": report.visits, "staff": report.staff,
                "lots": report.lots, "persons": report.persons, "doses": report.doses,
-               "audit_entries": report.audit_entries}
+               "audit_entries": report.audit_entries} | training
     ctx.emit(payload, lambda: (
         f"Beispieldaten angelegt: {report.persons} Personen, {report.doses} Impfungen, "
         f"{report.visits} Einsätze an {report.sites} Standorten, {report.lots} Chargen."))

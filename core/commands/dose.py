@@ -176,7 +176,6 @@ def _confirmed(consent: str, form_label: str | None) -> tuple[str, ...]:
 
 def run_record(ctx: CliContext) -> int:
     from core.commands.common import key_values, lot_id, staff_id, today
-    from core.services.context import Actor
     from core.usecases.cards import dose_json
     from core.usecases.doses import DoseRequest, record_dose
 
@@ -194,7 +193,7 @@ def run_record(ctx: CliContext) -> int:
             indication=args.indication, injection_site=args.injection_site,
             dose_number=args.dose, series_total=args.of,
             booster=True if args.booster else None, override_reason=args.override_reason)
-        dose = record_dose(session, Actor.for_session(session, ctx.user), request,
+        dose = record_dose(session, ctx.actor(session), request,
                            today()).value
         session.flush()
         data = dose_json(dose)
@@ -205,7 +204,6 @@ def run_record(ctx: CliContext) -> int:
 def run_backentry(ctx: CliContext) -> int:
     from core.commands.common import today
     from core.dates import parse_date
-    from core.services.context import Actor
     from core.usecases.cards import dose_json
     from core.usecases.doses import BackEntryRequest, record_backentry
 
@@ -214,7 +212,7 @@ def run_backentry(ctx: CliContext) -> int:
                                args.source, lot_number=args.lot, dose_number=args.dose,
                                series_total=args.of, confirm_reason=args.confirm_reason)
     with ctx.session() as session:
-        dose = record_backentry(session, Actor.for_session(session, ctx.user), request,
+        dose = record_backentry(session, ctx.actor(session), request,
                                 today()).value
         session.flush()
         data = dose_json(dose)
@@ -223,12 +221,11 @@ def run_backentry(ctx: CliContext) -> int:
 
 
 def run_void(ctx: CliContext) -> int:
-    from core.services.context import Actor
     from core.usecases.cards import dose_json
     from core.usecases.doses import void_dose
 
     with ctx.session() as session:
-        dose = void_dose(session, Actor.for_session(session, ctx.user), ctx.args.id,
+        dose = void_dose(session, ctx.actor(session), ctx.args.id,
                          ctx.args.reason).value
         session.flush()
         data = dose_json(dose)
@@ -237,12 +234,11 @@ def run_void(ctx: CliContext) -> int:
 
 
 def run_undo(ctx: CliContext) -> int:
-    from core.services.context import Actor
     from core.usecases.cards import dose_json
     from core.usecases.doses import undo_dose
 
     with ctx.session() as session:
-        dose = undo_dose(session, Actor.for_session(session, ctx.user), ctx.args.id).value
+        dose = undo_dose(session, ctx.actor(session), ctx.args.id).value
         session.flush()
         data = dose_json(dose)
     _emit_dose(ctx, data, "Impfung zurückgenommen")

@@ -26,7 +26,6 @@ from core.exchange.protect import (
     protected_export_sync,
     protection_required,
 )
-from core.services.context import Actor
 from core.settings import EXPORT_PROTECTION_CHOICES, get_setting, set_setting
 
 
@@ -136,7 +135,7 @@ def run_dim(ctx: CliContext) -> int:
 def run_sync(ctx: CliContext) -> int:
     args = ctx.args
     with ctx.session() as session:
-        actor = Actor.for_session(session, ctx.user)
+        actor = ctx.actor(session)
         password = cli_password(ctx, protection_required(session), confirm=True)
         result = protected_export_sync(session, actor, Path(args.out), password,
                                        full=args.full, progress=terminal_progress(ctx))

@@ -15,7 +15,6 @@ from core.cli import CliContext, json_parent
 from core.commands.export import add_password_option, cli_password, terminal_progress
 from core.errors import UserError
 from core.exchange.common import ImportReport
-from core.services.context import Actor
 
 
 def register(sub: Any) -> None:
@@ -72,7 +71,7 @@ def run_sync(ctx: CliContext) -> int:
     def job() -> ImportReport:
         password = cli_password(ctx, any(is_encrypted_zip(p) for p in paths), confirm=False)
         with ctx.session() as session, package_passwords(paths, password):
-            actor = Actor.for_session(session, ctx.user)
+            actor = ctx.actor(session)
             return import_sync_many(session, actor, paths, progress=terminal_progress(ctx))
 
     return _guarded(ctx, job)
@@ -94,7 +93,7 @@ def run_masterdata(ctx: CliContext) -> int:
 
     def job() -> ImportReport:
         with ctx.session() as session:
-            actor = Actor.for_session(session, ctx.user)
+            actor = ctx.actor(session)
             return import_masterdata(session, actor, Path(args.file), dry_run=args.dry_run,
                                      progress=terminal_progress(ctx))
 

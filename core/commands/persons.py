@@ -58,7 +58,6 @@ def run_search(ctx: CliContext) -> int:
 
 def run_add(ctx: CliContext) -> int:
     from core.commands.common import today
-    from core.services.context import Actor
     from core.services.persons import PersonInput
     from core.usecases.registration import DuplicateError, person_defaults, register_person
 
@@ -70,7 +69,7 @@ def run_add(ctx: CliContext) -> int:
                        target_group=args.target_group or defaults["target_group"])
     with ctx.session() as session:
         try:
-            registered = register_person(session, Actor.for_session(session, ctx.user), data,
+            registered = register_person(session, ctx.actor(session), data,
                                          today(), args.force_duplicate).value
         except DuplicateError as exc:
             raise UserError(f"{exc.message} Vorhandene Person: ID {exc.hits[0].id}; eine "

@@ -100,13 +100,12 @@ def run_show(ctx: CliContext) -> int:
 
 def run_start(ctx: CliContext) -> int:
     from core.commands.common import today
-    from core.services.context import Actor
     from core.usecases.cards import visit_card
     from core.usecases.visit_rules import start_visit
 
     day = today()
     with ctx.session() as session:
-        visit = start_visit(session, Actor.for_session(session, ctx.user), ctx.args.id,
+        visit = start_visit(session, ctx.actor(session), ctx.args.id,
                             day).value
         session.flush()
         card = visit_card(session, visit.id, day)
@@ -115,13 +114,12 @@ def run_start(ctx: CliContext) -> int:
 
 
 def _member(ctx: CliContext, adding: bool) -> int:
-    from core.services.context import Actor
     from core.usecases.cards import team_json
     from core.usecases.visit_rules import add_team_member, remove_team_member
 
     args = ctx.args
     with ctx.session() as session:
-        actor = Actor.for_session(session, ctx.user)
+        actor = ctx.actor(session)
         if adding:
             change = add_team_member(session, actor, args.id, args.staff, args.role).value
         else:
@@ -153,7 +151,6 @@ def parse_discard(text: str) -> tuple[str, int, str]:
 
 def run_close(ctx: CliContext) -> int:
     from core.commands.common import lot_id
-    from core.services.context import Actor
     from core.usecases.visit_rules import close_visit
 
     args = ctx.args
@@ -161,7 +158,7 @@ def run_close(ctx: CliContext) -> int:
     with ctx.session() as session:
         resolved = [(lot_id(session, key) if "@" in key else key, count, reason)
                     for key, count, reason in discards]
-        closed = close_visit(session, Actor.for_session(session, ctx.user), args.id,
+        closed = close_visit(session, ctx.actor(session), args.id,
                              resolved).value
         payload = closed.to_json()
     ctx.emit(payload, lambda: _closed_text(payload))

@@ -7,6 +7,7 @@ from core.db.models_log import AuditAnchor, AuditEntry, AuditRemoteHead, ChangeC
 from core.db.models_org import Lot, LotAllocation, Setting, Site, Staff, Visit, VisitMember
 from core.db.models_person import Certificate, Infection, MeaslesEvidence, Person, Vaccination
 from core.db.models_security import Signer
+from core.db.models_users import UserAccount
 
 EXCHANGED = (
     Site, Staff, Visit, VisitMember, Lot, LotAllocation,
@@ -37,6 +38,7 @@ __all__ = [
     "Staff",
     "SyncBase",
     "Tracked",
+    "UserAccount",
     "Vaccination",
     "Visit",
     "VisitMember",

@@ -50,6 +50,8 @@ HISTORY_DAYS = 364
 FUTURE_DAYS = 28
 SERIES_WEIGHTS = (25, 50, 25)  # how many persons want 1, 2 or 3 doses
 TEAM = (("arzt", 3), ("impfend", 6), ("verwaltung", 3), ("leitung", 2), ("admin", 1))
+#: an active (today's) visit has one member of each role, so every role can be tried out
+ACTIVE_TEAM_ROLES = tuple(role for role, _ in TEAM)
 Progress = Callable[[int, str], None]
 
 
@@ -63,6 +65,10 @@ class DemoReport:
     doses: int = 0
     audit_entries: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    #: the staff rows written (id, login, role, names), for the demo accounts
+    staff_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: today's visits: id, site, status and team (login, role)
+    visits_today: list[dict[str, Any]] = field(default_factory=list)
 
 
 @cache
@@ -139,6 +145,7 @@ class DemoWriter:
                              "active": True})
         self._insert(Staff, rows)
         self.report.staff = len(rows)
+        self.report.staff_rows = rows
         return rows
 
     def make_visits(self, sites: list[dict[str, Any]], staff: list[dict[str, Any]]
@@ -158,8 +165,18 @@ class DemoWriter:
                 by_site.setdefault(site["id"], []).append(visit)
                 doctors = [p for p in staff if p["role"] == "arzt"]
                 others = [p for p in staff if p["role"] != "arzt"]
-                # Every visit needs a responsible physician (§ 22 IfSG) plus four others.
-                for person in [self.rng.choice(doctors), *self.rng.sample(others, 4)]:
+                if status == "aktiv":  # today: one of each role (training: try every role)
+                    chosen = [self.rng.choice([p for p in staff if p["role"] == role])
+                              for role in ACTIVE_TEAM_ROLES]
+                    self.report.visits_today.append({
+                        "id": visit["id"], "site_id": site["id"], "site_name": site["name"],
+                        "date": day.isoformat(), "status": status,
+                        "team": [{"id": p["id"], "login": p["login"], "role": p["role"]}
+                                 for p in chosen]})
+                else:
+                    # Every visit needs a responsible physician (§ 22 IfSG) plus four others.
+                    chosen = [self.rng.choice(doctors), *self.rng.sample(others, 4)]
+                for person in chosen:
                     members.append({"id": self.uid(), "visit_id": visit["id"],
                                     "staff_id": person["id"], "role": person["role"]})
                 day += timedelta(days=VISIT_EVERY_DAYS)

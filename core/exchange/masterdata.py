@@ -24,6 +24,7 @@ from core.db.models import Lot, LotAllocation, Site, Staff, Visit, VisitMember
 from core.exchange.common import Cancel, ImportReport, Progress, Steps
 from core.exchange.masterdata_read import MasterData, Row, read_masterdata
 from core.exchange.sync_import import ImportFailed
+from core.security.permissions import require
 from core.services.context import Actor, apply_changes, audit, stamp_new
 from core.services.names import fold
 from core.settings import get_setting
@@ -214,6 +215,7 @@ def import_masterdata(session: Session, actor: Actor, path: Path, *, dry_run: bo
     when anything is wrong – also with ``dry_run`` – and ``UserError`` for unreadable
     files. With ``dry_run`` the changes are counted and then rolled back.
     """
+    require(actor, "import")
     steps = Steps(progress, cancel)
     report = ImportReport(dry_run=dry_run)
     steps(0, "Arbeitsmappe lesen")

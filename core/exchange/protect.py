@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import UserError
 from core.exchange.common import Cancel, Progress, Steps, atomic_output, require_suffix
+from core.security.permissions import require
 from core.settings import get_setting
 
 if TYPE_CHECKING:  # the exporters (XlsxWriter & co.) load only when an export runs
@@ -263,6 +264,7 @@ def protected_export_sync(session: Session, actor: Actor, out: Path, password: s
     """
     from core.exchange.sync_export import export_sync
 
+    require(actor, "export")
     key = export_password(session, password)
     if key is None:
         return export_sync(session, actor, out, full=full, progress=progress, cancel=cancel,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -16,14 +17,24 @@ from core.settings import get_setting
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The staff login (or ``cli:<os-user>``) and the device the change is made on."""
+    """Who writes: the login, the device, and the roles the permission table checks.
+
+    An authenticated actor comes from ``core.security.users.authenticate`` (CLI and GUI
+    sign-in); ``staff_id`` is the staff member behind the login (None for an IT account).
+    An actor without roles may read but every write use case refuses it
+    (``core.security.permissions.require``).
+    """
 
     user: str
     origin: str
+    staff_id: str | None = None
+    roles: frozenset[str] = frozenset()
 
     @classmethod
-    def for_session(cls, session: Session, user: str) -> Actor:
-        return cls(user=user, origin=get_setting(session, "device_id"))
+    def for_session(cls, session: Session, user: str, roles: Iterable[str] = (),
+                    staff_id: str | None = None) -> Actor:
+        return cls(user=user, origin=get_setting(session, "device_id"), staff_id=staff_id,
+                   roles=frozenset(roles))
 
 
 def _plain(value: Any) -> Any:

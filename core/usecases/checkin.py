@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.db.models import Visit
 from core.errors import ValidationError
 from core.scanning.wedge import german_layout_repair, repair_scanner_input, us_layout_repair
+from core.security.permissions import require
 from core.services import records
 from core.services.checkin import TICKET_PREFIX, check_in_person, is_ticket, parse_ticket
 from core.services.context import Actor
@@ -86,12 +87,14 @@ def _queue(session: Session, actor: Actor, visit: Visit, person_id: str,
 
 def check_in_by_person(session: Session, actor: Actor, visit_id: str, person_id: str,
                        today: date) -> Written[CheckedIn]:
+    require(actor, "checkin")
     return _queue(session, actor, _require_open(session, visit_id, today), person_id, None)
 
 
 def check_in_by_ticket(session: Session, actor: Actor, visit_id: str, ticket_text: str,
                        person_id: str, today: date) -> Written[CheckedIn]:
     """A ticket names the visit and a queue number, never the person: both are needed."""
+    require(actor, "checkin")
     visit = _require_open(session, visit_id, today)
     scanned = classify(ticket_text)
     if scanned.kind != TICKET:
@@ -112,6 +115,7 @@ def check_in_by_certificate(session: Session, actor: Actor, visit_id: str, hc1: 
     from core.certificates.holder import prefill
     from core.certificates.verify import verify_hc1
 
+    require(actor, "checkin")
     visit = _require_open(session, visit_id, today)
     scanned = classify(hc1)
     if scanned.kind != CERTIFICATE:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.catalog.products import get_catalog
 from core.db.models import Person, Vaccination
 from core.errors import ValidationError
+from core.security.permissions import require
 from core.services import records
 from core.services.checkin import set_queue_status
 from core.services.context import Actor
@@ -99,6 +100,7 @@ def _numbers(number: int | None, total: int | None, booster: bool | None,
 def record_dose(session: Session, actor: Actor, request: DoseRequest,
                 today: date) -> Written[Vaccination]:
     """Record a dose given today at an active visit (all rules of issue 11)."""
+    require(actor, "dose.record")
     record = load_record(session, request.person_id, today, evaluate=False)
     product = get_catalog().require(request.product)
     consent = check_consent(product.disease, today, request.form, request.confirmed,
@@ -135,6 +137,7 @@ def record_dose(session: Session, actor: Actor, request: DoseRequest,
 def record_backentry(session: Session, actor: Actor, request: BackEntryRequest,
                      today: date) -> Written[Vaccination]:
     """An earlier dose from the Impfpass or a certificate, checked against what is stored."""
+    require(actor, "dose.backentry")
     if request.source not in BACKENTRY_SOURCES:
         raise ValidationError("Quelle: nachtrag_impfpass oder nachtrag_zertifikat.",
                               field="source")
@@ -164,12 +167,16 @@ def record_backentry(session: Session, actor: Actor, request: BackEntryRequest,
 
 
 def void_dose(session: Session, actor: Actor, dose_id: str, reason: str) -> Written[Vaccination]:
+    """Void with a reason: one's own dose (vaccinating roles, lead), anyone's (lead)."""
+    stored = records.find(session, Vaccination, dose_id)
+    require(actor, "dose.void_own" if stored.created_by == actor.user else "dose.void_other")
     dose = void_vaccination(session, actor, dose_id, reason)
     return Written(dose, _dose_changes(dose))
 
 
 def undo_dose(session: Session, actor: Actor, dose_id: str,
               now: datetime | None = None) -> Written[Vaccination]:
+    require(actor, "dose.void_own")
     dose = undo_vaccination(session, actor, dose_id, now)
     if dose.visit_id is not None:
         set_queue_status(session, actor, dose.visit_id, dose.person_id, "wartend")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.certificates.holder import Prefill
 from core.errors import ValidationError
+from core.security.permissions import require
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, resolve_person
 from core.services.search import PersonHit, likely_same
@@ -55,6 +56,7 @@ def duplicates_of(session: Session, family: str, given: str,
 
 def register_person(session: Session, actor: Actor, data: PersonInput, today: date,
                     force_duplicate: bool = False) -> Written[Registered]:
+    require(actor, "person.register")
     hits = duplicates_of(session, data.family_name, data.given_name, data.birth_date)
     if hits and not force_duplicate:
         best = hits[0]

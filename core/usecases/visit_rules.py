@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.db.codes import ROLES
 from core.db.models import Visit, VisitMember
 from core.errors import ValidationError
+from core.security.permissions import require
 from core.services import records
 from core.services.context import Actor, apply_changes, audit
 from core.services.dose_checks import find_staff
@@ -26,6 +27,7 @@ from core.usecases.changes import Changes, Written
 
 def start_visit(session: Session, actor: Actor, visit_id: str, today: date) -> Written[Visit]:
     """geplant → aktiv, only on the visit's own date."""
+    require(actor, "visit.start")
     visit = records.find_active(session, Visit, visit_id)
     if visit.status == "aktiv":
         raise ValidationError("Der Einsatz ist bereits begonnen.")
@@ -47,6 +49,7 @@ class TeamChange:
 def add_team_member(session: Session, actor: Actor, visit_id: str, staff_key: str,
                     role: str | None = None) -> Written[TeamChange]:
     """Add a stand-in (or anyone) to the visit's team; the role defaults to their own."""
+    require(actor, "visit.team")
     visit = records.find_active(session, Visit, visit_id)
     if visit.status == "abgeschlossen":
         raise ValidationError("Der Einsatz ist abgeschlossen; das Team bleibt, wie es war.")
@@ -66,6 +69,7 @@ def add_team_member(session: Session, actor: Actor, visit_id: str, staff_key: st
 
 def remove_team_member(session: Session, actor: Actor, visit_id: str,
                        staff_key: str) -> Written[TeamChange]:
+    require(actor, "visit.team")
     visit = records.find_active(session, Visit, visit_id)
     if visit.status == "abgeschlossen":
         raise ValidationError("Der Einsatz ist abgeschlossen; das Team bleibt, wie es war.")
@@ -100,6 +104,7 @@ def close_visit(session: Session, actor: Actor, visit_id: str,
     from core.services.field_day import closing_summary
     from core.services.lots import visit_lot_usage
 
+    require(actor, "visit.close")
     visit = records.find_active(session, Visit, visit_id)
     usage = visit_lot_usage(session, visit.id)
     by_key = {u.lot_id: u.lot_id for u in usage} | {u.lot_number: u.lot_id for u in usage}

@@ -139,8 +139,33 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="90" />
-        <location filename="../../ui/app.py" line="95" />
+        <location filename="../../ui/app.py" line="96" />
+        <source>Impfteam – Ersteinrichtung</source>
+        <translation>Impfteam – first set-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="99" />
+        <source>Noch kein Benutzerkonto. Benutzername der Administration:</source>
+        <translation>No user account yet. Login of the administrator:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="105" />
+        <source>Passwort (mindestens 8 Zeichen):</source>
+        <translation>Password (at least 8 characters):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="110" />
+        <source>Passwort wiederholen:</source>
+        <translation>Repeat the password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="115" />
+        <source>Die Passwörter stimmen nicht überein.</source>
+        <translation>The passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="133" />
+        <location filename="../../ui/app.py" line="138" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
@@ -989,104 +1014,104 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165" />
+        <location filename="../../ui/main_window.py" line="168" />
         <source>&amp;Datei</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>&amp;Ansicht</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167" />
+        <location filename="../../ui/main_window.py" line="170" />
         <source>&amp;Hilfe</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168" />
+        <location filename="../../ui/main_window.py" line="171" />
         <source>&amp;Aktualisieren</source>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="172" />
         <source>&amp;Beenden</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>&amp;Einsätze</source>
         <translation>&amp;Visits</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>&amp;Personen</source>
         <translation>&amp;Persons</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="170" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>Einsatz &amp;heute</source>
         <translation>Visit &amp;today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Person &amp;Details</source>
         <translation>Person &amp;details</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Zertifikat &amp;prüfen</source>
         <translation>&amp;Check certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/main_window.py" line="175" />
         <source>&amp;Verwaltung</source>
         <translation>&amp;Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/main_window.py" line="175" />
         <source>Aus&amp;tausch</source>
         <translation>E&amp;xchange</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175" />
+        <location filename="../../ui/main_window.py" line="178" />
         <source>Person &amp;suchen</source>
         <translation>&amp;Find person</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176" />
+        <location filename="../../ui/main_window.py" line="179" />
         <source>Ü&amp;ber Impfteam</source>
         <translation>&amp;About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="195" />
         <source>Angemeldet: %1 · Datenbank: %2</source>
         <translation>Signed in: %1 · Database: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="202" />
         <source>Über Impfteam</source>
         <translation>About Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="203" />
         <source>Impfteam – Offline-Dokumentation für mobile Impfteams.
 Kreisdaten: RKI/Destatis (dl-de/by-2-0); PLZ: OpenStreetMap (ODbL).</source>
         <translation>Impfteam – offline documentation for mobile vaccination teams.
 District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="219" />
         <source>Import läuft</source>
         <translation>Import running</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="220" />
         <source>Ein Import läuft noch. Warten, bis er fertig ist, und dann beenden?</source>
         <translation>An import is still running. Wait until it is done and then quit?</translation>
     </message>
@@ -1383,54 +1408,59 @@ District data: RKI/Destatis (dl-de/by-2-0); postcodes: OpenStreetMap (ODbL).</tr
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="40" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="49" />
         <source>Anmelden – Impfteam</source>
         <translation>Sign in – Impfteam</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="59" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="72" />
         <source>heute</source>
         <translation>today</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="60" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="73" />
         <source>%1 (Planung)</source>
         <translation>%1 (planning)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="63" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="76" />
         <source>ohne Einsatz (Planung, Auswertung)</source>
         <translation>no visit (planning, reports)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="64" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="77" />
         <source>Einsatz jetzt &amp;beginnen</source>
         <translation>&amp;Start the visit now</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="67" />
-        <source>Tippen Sie Ihren Namen; Enter meldet an.</source>
-        <translation>Type your name; Enter signs in.</translation>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="80" />
+        <source>Namen (oder Benutzernamen) tippen, Tab, Passwort; Enter meldet an.</source>
+        <translation>Type your name (or login), Tab, password; Enter signs in.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="73" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="105" />
+        <source>Noch kein Personal angelegt: mit dem Benutzernamen anmelden und Stammdaten importieren.</source>
+        <translation>No staff yet: sign in with your login and import the master data.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="87" />
         <source>&amp;Mitarbeiter/in:</source>
         <translation>&amp;Staff member:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="74" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="88" />
+        <source>&amp;Passwort:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/signin_dialog.py" line="89" />
         <source>&amp;Einsatz:</source>
         <translation>&amp;Visit:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/signin_dialog.py" line="94" />
         <source>Anmelden</source>
         <translation>Sign in</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/signin_dialog.py" line="91" />
-        <source>Noch kein Personal angelegt: bitte Stammdaten importieren.</source>
-        <translation>No staff yet: please import master data.</translation>
     </message>
 </context>
 <context>

@@ -76,6 +76,10 @@ UI_ALLOWED_SERVICE_NAMES = {
     "core.services.dose_checks": {"VACCINATOR_ROLES", "PHYSICIAN_ROLES"},
     "core.services.queue_tickets": {"ticket_pdf"},  # reads the visit, writes a PDF file
     "core.services.trust_status": {"TrustStatus", "trust_status", "import_trust_list"},
+    # sign-in: the GUI's only way to an Actor with roles (and the first admin account)
+    "core.security.users": {"authenticate", "unlock_with_pin", "SignInError",
+                            "MustChangePassword", "has_accounts", "setup_admin"},
+    "core.security.permissions": {"allowed"},
 }
 #: Core write functions the GUI must reach only through a core.usecases function.
 UI_DENIED_NAMES = {

@@ -10,15 +10,19 @@ from typing import Any
 
 import pytest
 
+from tests.cli_env import cli_env
+
 ROOT = Path(__file__).resolve().parents[2]
+#: ``demo`` gives the literal login ``admin`` the password of IMPFTEAM_PASSWORD
+USER = ["--user", "admin"]
 
 
 def cli(*args: str, db: Path | None = None, stdin: str | None = None
         ) -> subprocess.CompletedProcess[str]:
     prefix = ["--db", str(db)] if db is not None else []
-    return subprocess.run([sys.executable, "main.py", *prefix, *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "main.py", *prefix, *USER, *args], cwd=ROOT,
                           capture_output=True, text=True, input=stdin, check=False,
-                          timeout=120)
+                          timeout=120, env=cli_env())
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +107,7 @@ def test_usage_error_exit_2() -> None:
 
 def test_default_db_lives_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IMPFTEAM_HOME", str(tmp_path / "data"))
+    assert cli("setup", "--admin", "admin").returncode == 0
     result = cli("visits", "list", "--json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
     assert (tmp_path / "data" / "impfteam.sqlite").exists()
@@ -114,3 +119,42 @@ def test_selftest(tmp_path: Path) -> None:
     assert report["checks"]["resources"]["ok"] is True
     assert report["checks"]["database"]["ok"] is True
     assert result.returncode == (0 if report["ok"] else 1)
+
+
+def test_demo_creates_accounts_marks_training_and_staffs_every_role(tmp_path: Path) -> None:
+    db = tmp_path / "schulung.sqlite"
+    env = {k: v for k, v in cli_env().items() if k != "IMPFTEAM_PASSWORD"}
+
+    def run(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "main.py", "--db", str(db), *args], cwd=ROOT,
+                              capture_output=True, text=True, check=False, timeout=120,
+                              env=env | ({"IMPFTEAM_PASSWORD": password} if password else {}))
+
+    made = run("demo", "--persons", "40", "--seed", "2", "--json")  # no --user: it makes them
+    assert made.returncode == 0, made.stderr
+    report = json.loads(made.stdout)
+    assert report["admin_login"] == "admin" and report["persons"] == 40
+    assert {"sites", "visits", "staff", "lots", "doses", "visits_today"} <= set(report)
+    assert all(set(s) == {"id", "login", "roles"} for s in report["staff"])
+    assert report["visits_today"]
+    for visit in report["visits_today"]:
+        assert sorted(m["role"] for m in visit["team"]) == sorted(
+            ["arzt", "impfend", "verwaltung", "leitung", "admin"])
+    # default password "training" for every demo login and for admin
+    nurse = next(s["login"] for s in report["staff"] if s["roles"] == ["impfend"])
+    for login in ("admin", nurse):
+        ok = run("--user", login, "visits", "list", "--json", password="training")
+        assert ok.returncode == 0, ok.stderr
+    listing = json.loads(run("--user", "admin", "users", "list", "--json",
+                             password="training").stdout)
+    assert len(listing) == len(report["staff"]) + 1
+    from core.db.engine import Database
+    from core.settings import get_setting
+
+    database = Database.open(str(db))
+    with database.session() as s:
+        assert get_setting(s, "training_data") == "ja"
+    database.dispose()
+    again = run("demo", "--persons", "40", "--seed", "2")
+    assert again.returncode == 1 and again.stderr.startswith("Fehler: ")
+    assert len(again.stderr.strip().splitlines()) == 1

@@ -8,13 +8,15 @@ The helpers here are shared with test_cli_field_refusals.py.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+
+from core.security.permissions import ALL_ROLES
+from tests.cli_env import TEST_ADMIN, cli_env, ensure_admin, grant
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2021-12-01"
@@ -67,12 +69,17 @@ def write_masterdata(path: Path, extra_visits: bool = False) -> Path:
 
 
 class Cli:
-    """``main.py --db DB [--user U] ARGS`` with a fixed day and its own data dir."""
+    """``main.py --db DB --user U ARGS`` with a fixed day and its own data dir.
+
+    The database gets the test admin (tests/cli_env.py); ``imported`` gives every staff
+    login of the workbook an account, so each command signs in as its user.
+    """
 
     def __init__(self, db: Path, home: Path, today: str = DAY) -> None:
-        self.db, self.env = db, dict(os.environ)
+        self.db, self.env = db, cli_env()
         self.env.update(IMPFTEAM_TODAY=today, IMPFTEAM_HOME=str(home),
                         XDG_CONFIG_HOME=str(home / "config"), QT_QPA_PLATFORM="offscreen")
+        ensure_admin(db)
 
     def run(self, *args: str, user: str = "t.koch", db: Path | None = None,
             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -98,10 +105,14 @@ class Cli:
         return lines[0]
 
 
-def imported(cli: Cli, book: Path) -> None:
-    report = cli.json("import", "masterdata", str(book))
+def imported(cli: Cli, book: Path, all_roles: tuple[str, ...] = ()) -> None:
+    """Import the workbook (as the admin) and give its staff accounts (their own role;
+    the logins in ``all_roles`` every role)."""
+    report = cli.json("import", "masterdata", str(book), user=TEST_ADMIN)
     assert report["ok"], report["errors"]
     assert report["created"]["visit"] >= 1 and report["created"]["staff"] == 5
+    grant(cli.db, *all_roles, roles=ALL_ROLES)
+    grant(cli.db, *(row[4] for row in STAFF if row[4] not in all_roles))
 
 
 def consent_args(form: dict[str, Any]) -> list[str]:
@@ -158,16 +169,18 @@ def test_a_whole_field_day_headless(tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     other = tmp_path / "anderes_team.sqlite"
     assert cli.run("keys", "training", "--out", str(keys)).returncode == 0
+    ensure_admin(other)
     holder = cli.json("persons", "add", "--family", "Papadopoulou", "--given", "Eleni",
-                      "--birth", "1988-07-09", db=other)
+                      "--birth", "1988-07-09", db=other, user=TEST_ADMIN)
     earlier = cli.json("dose", "backentry", "--person", holder["person_id"], "--date",
                        "2021-06-01", "--product", "Comirnaty", "--dose", "2", "--of", "2",
-                       "--lot", "FC3184", "--source", "nachtrag_impfpass", db=other)
+                       "--lot", "FC3184", "--source", "nachtrag_impfpass", db=other,
+                       user=TEST_ADMIN)
     issued = cli.json("certificate", earlier["id"], "--key", str(keys / "dsc.key.pem"),
                       "--cert", str(keys / "dsc.pem"), "--out", str(tmp_path / "z.txt"),
-                      db=other)
+                      db=other, user=TEST_ADMIN)
     assert issued["hc1"].startswith("HC1:")
-    trusted = cli.json("keys", "trust", str(keys / "trustlist.json"))
+    trusted = cli.json("keys", "trust", str(keys / "trustlist.json"), user=TEST_ADMIN)
     assert trusted["certificates"] == 1 and trusted["list_date"]
     assert cli.json("verify", str(tmp_path / "z.txt"))["signature"] == "valid"
     by_cert = cli.json("checkin", visit["id"], "--hc1", str(tmp_path / "z.txt"),
@@ -230,7 +243,9 @@ def test_a_whole_field_day_headless(tmp_path: Path) -> None:
 
     # -- void, undo ---------------------------------------------------------------------------
     voided = cli.json("dose", "void", dose["id"], "--reason", "Falsche Person gewählt",
-                      user="e.wagner")
+                      user="l.berg")  # someone else's dose: the team lead voids it
+    assert "Keine Berechtigung" in cli.refused("dose", "void", dose["id"], "--reason", "x",
+                                               user="e.wagner")
     assert voided["voided"] is True and voided["void_reason"] == "Falsche Person gewählt"
     ali_dose = cli.json("dose", "record", "--person", ali["person_id"], "--visit", "E-1",
                         "--product", "Comirnaty", "--lot", "FK1234@Comirnaty",

@@ -26,7 +26,9 @@ Prepared = dict[str, str]
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Prepared]:
     base = tmp_path_factory.mktemp("refusals")
     cli = Cli(base / "feld.sqlite", base / "home")
-    imported(cli, write_masterdata(base / "stammdaten.xlsx", extra_visits=True))
+    # t.koch (the default user here) holds every role: each case is refused by its rule
+    imported(cli, write_masterdata(base / "stammdaten.xlsx", extra_visits=True),
+             all_roles=("t.koch",))
     assert cli.json("visits", "start", "E-1")["status"] == "aktiv"
     young = cli.json("persons", "add", "--family", "Schulz", "--given", "Lena", "--birth",
                      "1995-03-01")["person_id"]

@@ -15,9 +15,20 @@ from ui.field_session import FieldSession
 from ui.main_window import MainWindow
 
 
+def signed_in(db: Database, login: str = "t.tester", staff_id: str = "", name: str = "",
+              role: str = "admin", visit_id: str | None = None) -> FieldSession:
+    """A signed-in session whose actor holds every role (what the sign-in dialog returns
+    for a test user; tests/ui/test_field_paths.py signs in through the dialog itself)."""
+    from core.security.permissions import ALL_ROLES
+
+    with db.session() as s:
+        actor = Actor.for_session(s, login, ALL_ROLES, staff_id or None)
+    return FieldSession(staff_id, login, name or login, role, visit_id, actor)
+
+
 @pytest.fixture
-def field_session(world: World) -> FieldSession:
-    return FieldSession(world.vaccinator_id, "t.koch", "Tim Koch", "impfend", world.visit_id)
+def field_session(db: Database, world: World) -> FieldSession:
+    return signed_in(db, "t.koch", world.vaccinator_id, "Tim Koch", "impfend", world.visit_id)
 
 
 @pytest.fixture
@@ -39,7 +50,7 @@ def day(db: Database, actor: Actor) -> Day:
 
 
 def window_for(qtbot: QtBot, db: Database, day: Day, today: date = DAY_2021) -> MainWindow:
-    session = FieldSession(day.nurse_id, "t.koch", "Tim Koch", "impfend", day.visit_id)
+    session = signed_in(db, "t.koch", day.nurse_id, "Tim Koch", "impfend", day.visit_id)
     win = MainWindow(db, session, today)
     qtbot.addWidget(win)
     win.show()

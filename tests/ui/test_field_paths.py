@@ -26,9 +26,10 @@ from core.services.context import Actor
 from core.services.persons import PersonInput, create_person
 from core.usecases.checkin import check_in_by_person
 from core.usecases.doses import BackEntryRequest, record_backentry
+from tests.cli_env import TEST_PASSWORD, full_actor, grant
 from tests.conftest import World
 from tests.core.usecases.conftest import Day, make_day
-from tests.ui.conftest import DAY_2021, window_for
+from tests.ui.conftest import DAY_2021, signed_in, window_for
 from tests.ui.helpers import wait_for, wait_writes, when_modal
 from ui.dialogs.back_entry_dialog import BackEntryDialog
 from ui.dialogs.dose_dialog import DoseDialog
@@ -49,7 +50,7 @@ def foreign_hc1(tmp_path: Path, template_db: Path) -> str:
     other = Database.open(str(path))
     try:
         with other.session() as s:
-            actor = Actor.for_session(s, "andere.team")
+            actor = full_actor(s, "andere.team")
             person = create_person(s, actor, PersonInput(*HOLDER), DAY_2021).id
             dose = record_backentry(s, actor, BackEntryRequest(
                 person, date(2021, 6, 1), "Comirnaty", "nachtrag_impfpass", "EW1", 2, 2),
@@ -291,7 +292,7 @@ def test_cancelled_registration_leaves_no_personal_data_in_qsettings(
 
 def test_a_draft_left_by_an_older_version_is_removed(qtbot: QtBot, db: Database) -> None:
     QSettings().setValue("drafts/registration", '{"family": "Kowalczyk"}')
-    window = MainWindow(db, "t.tester")
+    window = MainWindow(db, signed_in(db))
     qtbot.addWidget(window)
     assert QSettings().value("drafts/registration") is None
 
@@ -361,11 +362,19 @@ def test_sign_in_starts_a_planned_visit_of_today_with_one_enter(
     assert dialog.start.isVisible() and dialog.start.isChecked()
     staff = dialog.staff_box.findData(planned.nurse_id)
     dialog.staff_box.setCurrentIndex(staff)
-    QtBot.keyClick(dialog.staff_box, Qt.Key.Key_Return)
+    # t.koch is a vaccinator who also leads the team today (both roles on the account)
+    grant(db, "t.koch", roles=("impfend", "leitung"))
+    QtBot.keyClicks(dialog.password, "falsch-falsch")
+    QtBot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "Passwort falsch" in dialog.message.text()
+    assert dialog.password.text() == "" and dialog.result_session() is None
+    QtBot.keyClicks(dialog.password, TEST_PASSWORD)
+    QtBot.keyClick(dialog.password, Qt.Key.Key_Return)  # one Enter signs in and starts
     wait_writes(writes)
     assert dialog.result() == dialog.DialogCode.Accepted
     session = dialog.result_session()
     assert session is not None and session.visit_id == planned.visit_id
+    assert session.actor is not None and session.roles == {"impfend", "leitung"}
     with db.session() as s:
         visit = s.get(Visit, planned.visit_id)
         assert visit is not None and visit.status == "aktiv"

@@ -14,6 +14,7 @@ from core.demo.generator import generate_demo
 from core.services.context import Actor
 from core.services.visits import list_visits
 from tests.conftest import TODAY
+from tests.ui.conftest import signed_in
 from ui.app import create_application, install_translators
 from ui.main_window import MainWindow
 from ui.models.visits_model import ROW_ROLE
@@ -27,7 +28,7 @@ def demo_db(db: Database, actor: Actor) -> Database:
 
 
 def open_window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db, "t.tester")
+    window = MainWindow(db, signed_in(db))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.today_page.loaded, timeout=5000):

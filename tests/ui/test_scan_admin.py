@@ -21,6 +21,7 @@ from core.services.context import Actor
 from core.services.persons import PersonInput, create_person
 from core.services.vaccinations import VaccinationInput, record_vaccination
 from tests.conftest import TODAY, World
+from tests.ui.conftest import signed_in
 from ui.camera import CameraFrameSource, ImageFrameSource
 from ui.pages.admin_page import AdminPage
 from ui.pages.scan_page import ScanPage
@@ -157,7 +158,7 @@ def test_admin_trust_list_import_and_age_warning(qtbot: QtBot, tmp_path: Path) -
 def test_window_has_scan_and_admin_pages(qtbot: QtBot, db: Database, world: World) -> None:
     from ui.main_window import PAGE_ADMIN, PAGE_SCAN, MainWindow
 
-    window = MainWindow(db, "t.tester", TODAY, ImageFrameSource())
+    window = MainWindow(db, signed_in(db), TODAY, ImageFrameSource())
     qtbot.addWidget(window)
     window.nav.setCurrentRow(PAGE_SCAN)
     assert window.stack.currentWidget() is window.scan_page

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from core.db.engine import Database
 from core.services.context import Actor
 from core.services.vaccinations import VaccinationInput, record_vaccination
+from tests.cli_env import cli_env, ensure_admin, user_args
 from tests.conftest import TODAY, World
 from tests.core.certificates.helpers import VECTORS, load_vector, need_vectors
 
@@ -23,9 +24,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def cli(*args: str, db: Path | None = None, stdin: bytes | None = None
         ) -> subprocess.CompletedProcess[bytes]:
-    prefix = ["--db", str(db)] if db is not None else []
+    """With a database: signed in as the test admin (every role, tests/cli_env.py); the
+    key-store commands sign in on the data dir's default database."""
+    if db is None and args[:1] == ("keys",) and args[1:2] != ("training",):
+        from core.paths import data_dir
+
+        db = data_dir() / "impfteam.sqlite"
+    prefix = ["--db", str(db), *user_args(ensure_admin(db))] if db is not None else []
     return subprocess.run([sys.executable, "main.py", *prefix, *args], cwd=ROOT,
-                          capture_output=True, input=stdin, check=False, timeout=120)
+                          capture_output=True, input=stdin, check=False, timeout=120,
+                          env=cli_env())
 
 
 def out(result: subprocess.CompletedProcess[bytes]) -> dict[str, object]:

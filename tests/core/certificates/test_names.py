@@ -29,6 +29,7 @@ from core.errors import ValidationError
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person
 from core.services.vaccinations import VaccinationInput, record_vaccination
+from tests.cli_env import signed_db
 from tests.conftest import TODAY, World
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -134,7 +135,7 @@ def test_cli_refuses_arabic_script_with_one_german_line(db: Database, db_path: P
                           timeout=120)
     assert made.returncode == 0
     result = subprocess.run(
-        [sys.executable, "main.py", "--db", str(db_path), "certificate", dose_id, "--key",
+        [sys.executable, "main.py", *signed_db(db_path), "certificate", dose_id, "--key",
          str(tmp_path / "t" / "dsc.key.pem"), "--cert", str(tmp_path / "t" / "dsc.pem"),
          "--out", str(tmp_path / "z.pdf")],
         cwd=ROOT, capture_output=True, check=False, timeout=120)

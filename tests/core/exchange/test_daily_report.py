@@ -16,6 +16,7 @@ from core.exchange.daily_report import age_group, export_daily
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person
 from core.services.vaccinations import VaccinationInput, record_vaccination
+from tests.cli_env import signed_db
 from tests.conftest import TODAY, World
 
 
@@ -85,13 +86,13 @@ def test_daily_report_by_date_and_cli(db: Database, db_path: Path, actor: Actor,
                                       tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dose(db, actor, world)
     out = tmp_path / "tag.xlsx"
-    assert main(["--db", str(db_path), "export", "daily", "--date", f"{TODAY:%d.%m.%Y}",
+    assert main([*signed_db(db_path), "export", "daily", "--date", f"{TODAY:%d.%m.%Y}",
                  "--out", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"file": str(out), "doses": 1, "visits": 1}
-    assert main(["--db", str(db_path), "export", "daily", "--visit", "gibtsnicht",
+    assert main([*signed_db(db_path), "export", "daily", "--visit", "gibtsnicht",
                  "--out", str(out)]) == 1
     assert "nicht gefunden" in capsys.readouterr().err
-    assert main(["--db", str(db_path), "export", "daily", "--date", "2026-01-01",
+    assert main([*signed_db(db_path), "export", "daily", "--date", "2026-01-01",
                  "--out", str(tmp_path / "x.csv")]) == 1
     assert "keine .xlsx-Datei" in capsys.readouterr().err
 

@@ -15,6 +15,7 @@ from core.exchange.dim_export import COLUMNS, export_dim
 from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, merge_persons
 from core.services.vaccinations import VaccinationInput, record_vaccination, void_vaccination
+from tests.cli_env import signed_db
 from tests.conftest import TODAY, World
 
 
@@ -97,9 +98,9 @@ def test_dim_cli(db: Database, db_path: Path, actor: Actor, world: World, tmp_pa
                  capsys: pytest.CaptureFixture[str]) -> None:
     give(db, actor, world, world.person_id)
     out = tmp_path / "dim.csv"
-    assert main(["--db", str(db_path), "export", "dim", "--from", "01.01.2020", "--to",
+    assert main([*signed_db(db_path), "export", "dim", "--from", "01.01.2020", "--to",
                  TODAY.isoformat(), "--out", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rows"] == 1
-    assert main(["--db", str(db_path), "export", "dim", "--from", "2026-02-01", "--to",
+    assert main([*signed_db(db_path), "export", "dim", "--from", "2026-02-01", "--to",
                  "2026-01-01", "--out", str(out)]) == 1
     assert "--to liegt vor --from" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from core.db.engine import Database
 from core.db.models import Lot, LotAllocation, Site, Staff, Visit, VisitMember
 from core.exchange.masterdata import import_masterdata
 from core.exchange.sync_import import ImportFailed
-from core.services.context import Actor
+from tests.cli_env import full_actor, signed_db, with_admin
 from tests.core.exchange.helpers import counts
 
 Sheet = tuple[list[str], list[list[Any]]]
@@ -80,7 +80,7 @@ def write_book(path: Path, sheets: dict[str, Sheet], blank_rows: int = 0) -> Pat
 
 def run(db: Database, path: Path, dry_run: bool = False) -> dict:
     with db.session() as s:
-        return import_masterdata(s, Actor.for_session(s, "iz"), path, dry_run=dry_run).to_json()
+        return import_masterdata(s, full_actor(s, "iz"), path, dry_run=dry_run).to_json()
 
 
 def test_tolerant_import_of_xlsxwriter_workbook(db: Database, tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_tolerant_import_of_xlsxwriter_workbook(db: Database, tmp_path: Path) ->
 def test_reimport_is_idempotent_and_updates_changes(db: Database, tmp_path: Path) -> None:
     path = write_book(tmp_path / "stamm.xlsx", good_sheets())
     run(db, path)
-    before = counts(db)
+    before = counts(with_admin(db))
     again = run(db, path)
     assert again["created"] == {} and again["updated"] == {} and counts(db) == before
     sheets = good_sheets()
@@ -150,14 +150,14 @@ def broken_sheets() -> dict[str, Sheet]:
 def test_errors_are_reported_by_sheet_row_column_and_nothing_applied(
         db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_book(tmp_path / "kaputt.xlsx", broken_sheets())
-    before = counts(db)
+    before = counts(with_admin(db))
     with pytest.raises(ImportFailed) as failed:
         run(db, path)
     where = {(e.sheet, e.row, e.column) for e in failed.value.report.errors}
     assert where == {("Standorte", 2, "Art"), ("Einsaetze", 2, "Datum"),
                      ("Einsaetze", 3, "Standort-ID"), ("Chargen", 4, "Dosen")}
     assert counts(db) == before
-    assert main(["--db", str(db_path), "import", "masterdata", str(path), "--dry-run",
+    assert main([*signed_db(db_path), "import", "masterdata", str(path), "--dry-run",
                  "--json"]) == 1
     out = capsys.readouterr()
     report = json.loads(out.out)
@@ -166,7 +166,7 @@ def test_errors_are_reported_by_sheet_row_column_and_nothing_applied(
     assert {"sheet": "Chargen", "row": 4, "column": "Dosen",
             "message": "„viele“ ist keine ganze Zahl."} in report["errors"]
     assert out.err.startswith("Fehler: 4 Fehler")
-    assert main(["--db", str(db_path), "import", "masterdata", str(path), "--dry-run"]) == 1
+    assert main([*signed_db(db_path), "import", "masterdata", str(path), "--dry-run"]) == 1
     text = capsys.readouterr().out
     assert "Blatt „Einsaetze“, Zeile 2, Spalte „Datum“: Den Tag 31.02.2026 gibt es nicht" in text
     assert counts(db) == before
@@ -175,13 +175,13 @@ def test_errors_are_reported_by_sheet_row_column_and_nothing_applied(
 def test_dry_run_counts_but_applies_nothing(db: Database, db_path: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     path = write_book(tmp_path / "stamm.xlsx", good_sheets())
-    before = counts(db)
-    assert main(["--db", str(db_path), "import", "masterdata", str(path), "--dry-run",
+    before = counts(with_admin(db))
+    assert main([*signed_db(db_path), "import", "masterdata", str(path), "--dry-run",
                  "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["created"]["site"] == 2
     assert counts(db) == before
-    assert main(["--db", str(db_path), "import", "masterdata", str(path)]) == 0
+    assert main([*signed_db(db_path), "import", "masterdata", str(path)]) == 0
     assert "Import abgeschlossen" in capsys.readouterr().out
     assert counts(db) != before
 
@@ -205,8 +205,8 @@ def test_100000_blank_rows(db: Database, db_path: Path, tmp_path: Path,
     assert run(db, path)["created"]["site"] == 2  # time: benchmarks/README_exchange.md
     only_blank = {name: (header, []) for name, (header, _rows) in good_sheets().items()}
     empty = write_book(tmp_path / "nurleer.xlsx", only_blank, blank_rows=100_000)
-    before = counts(db)
-    assert main(["--db", str(db_path), "import", "masterdata", str(empty)]) == 1
+    before = counts(with_admin(db))
+    assert main([*signed_db(db_path), "import", "masterdata", str(empty)]) == 1
     assert "enthält keine Daten" in capsys.readouterr().err
     assert counts(db) == before
 
@@ -215,17 +215,17 @@ def test_wrong_file_type(db_path: Path, tmp_path: Path,
                          capsys: pytest.CaptureFixture[str]) -> None:
     fake = tmp_path / "stamm.xlsx"
     fake.write_text("ID;Name\n1;x\n", encoding="utf-8")
-    assert main(["--db", str(db_path), "import", "masterdata", str(fake)]) == 1
+    assert main([*signed_db(db_path), "import", "masterdata", str(fake)]) == 1
     assert "keine Excel-Arbeitsmappe" in capsys.readouterr().err
     cut = write_book(tmp_path / "ganz.xlsx", good_sheets())
     (tmp_path / "halb.xlsx").write_bytes(cut.read_bytes()[:2000])
-    assert main(["--db", str(db_path), "import", "masterdata", str(tmp_path / "halb.xlsx")]) == 1
+    assert main([*signed_db(db_path), "import", "masterdata", str(tmp_path / "halb.xlsx")]) == 1
     assert "beschädigt oder unvollständig" in capsys.readouterr().err
 
 
 def test_template(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "vorlage.xlsx"
-    assert main(["--db", str(db_path), "import", "masterdata", "--template", str(out)]) == 0
+    assert main([*signed_db(db_path), "import", "masterdata", "--template", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Standorte", "Einsaetze", "Personal", "Chargen", "Hinweise"]
     assert [c.value for c in wb["Einsaetze"][1]] == ["ID", "Standort-ID", "Datum", "Beginn",
@@ -234,7 +234,7 @@ def test_template(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
                                                    "Dosen", "Einsatz-ID"]
     assert "Vorlage geschrieben" in capsys.readouterr().out
     # the empty template itself is refused with a clear message, not silently "imported"
-    assert main(["--db", str(db_path), "import", "masterdata", str(out)]) == 1
+    assert main([*signed_db(db_path), "import", "masterdata", str(out)]) == 1
     assert "keine Daten" in capsys.readouterr().err
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from core.db.engine import Database, connect_sqlite_file
 from core.exchange.package_reader import PackageReader, load_package
 from core.exchange.sync_import import import_sync, import_sync_many
-from core.services.context import Actor
+from tests.cli_env import full_actor
 from tests.core.exchange.helpers import all_rows, export
 
 
@@ -65,10 +65,10 @@ def test_batch_and_single_imports_store_what_the_teams_stored(
     other = Database.open(str(other_path))
     try:
         with hub.session() as s:
-            import_sync_many(s, Actor.for_session(s, "iz"), [packages[1], packages[0]])
+            import_sync_many(s, full_actor(s, "iz"), [packages[1], packages[0]])
         for package in (packages[1], packages[0]):
             with other.session() as s:
-                import_sync(s, Actor.for_session(s, "iz"), package)
+                import_sync(s, full_actor(s, "iz"), package)
         batch, single = all_rows(hub), all_rows(other)
         assert batch == single
         assert len(batch["vaccination"]) > 100

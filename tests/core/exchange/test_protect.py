@@ -37,6 +37,7 @@ from core.exchange.protect import (
 from core.exchange.sync_import import import_sync, import_sync_many
 from core.services.context import Actor
 from core.settings import get_setting, set_setting
+from tests.cli_env import full_actor, signed_db
 from tests.conftest import TODAY, World
 from tests.core.exchange.conftest import DEMO_DAY
 from tests.core.exchange.helpers import all_rows, counts
@@ -216,7 +217,7 @@ def test_dim_out_ending_in_zip_is_kept(db: Database, world: World, outdir: Path)
 def locked_package(team_a: Database, tmp_path: Path) -> Path:
     out = tmp_path / "paket.zip"
     with team_a.session() as s:
-        protected_export_sync(s, Actor.for_session(s, "leitung"), out, PASSWORD, full=True)
+        protected_export_sync(s, full_actor(s, "leitung"), out, PASSWORD, full=True)
     return out
 
 
@@ -240,7 +241,7 @@ def test_sync_package_is_encrypted_and_mark_names_the_real_file(
 def test_encrypted_package_imports_with_password(team_a: Database, hub: Database,
                                                  locked_package: Path) -> None:
     with hub.session() as s, package_passwords([locked_package], PASSWORD):
-        report = import_sync(s, Actor.for_session(s, "iz.admin"), locked_package)
+        report = import_sync(s, full_actor(s, "iz.admin"), locked_package)
     assert report.ok and report.conflicts == 0
     team_rows, hub_rows = all_rows(team_a), all_rows(hub)
     for entity, rows in team_rows.items():
@@ -254,10 +255,10 @@ def test_encrypted_packages_import_as_one_batch(team_a: Database, team_b: Databa
     too (it is handed over the helper's private pipe, never on the command line)."""
     second = tmp_path / "paket_b.zip"
     with team_b.session() as s:
-        protected_export_sync(s, Actor.for_session(s, "leitung"), second, PASSWORD, full=True)
+        protected_export_sync(s, full_actor(s, "leitung"), second, PASSWORD, full=True)
     packages = [locked_package, second, locked_package]
     with hub.session() as s, package_passwords(packages, PASSWORD):
-        report = import_sync_many(s, Actor.for_session(s, "iz.admin"), packages)
+        report = import_sync_many(s, full_actor(s, "iz.admin"), packages)
     assert report.ok and report.conflicts == 0
     hub_rows = all_rows(hub)
     for team in (team_a, team_b):
@@ -272,7 +273,7 @@ def test_encrypted_package_without_or_with_wrong_password(
     expected = "Passwort geschützt" if password is None else r"Passwort .* ist falsch"
     with hub.session() as s, package_passwords([locked_package], password), \
             pytest.raises(UserError, match=expected):
-        import_sync(s, Actor.for_session(s, "iz.admin"), locked_package)
+        import_sync(s, full_actor(s, "iz.admin"), locked_package)
     assert counts(hub) == before
 
 
@@ -283,25 +284,25 @@ def test_cli_export_and_import_with_password_env(
 
     monkeypatch.setenv("TEAM_PW", PASSWORD)
     out = tmp_path / "cli.zip"
-    assert main(["--db", str(team_a.sqlite_path), "export", "sync", "--out", str(out),
+    assert main([*signed_db(team_a.sqlite_path), "export", "sync", "--out", str(out),
                  "--full", "--password-env", "TEAM_PW", "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["encrypted"] is True and is_encrypted_zip(out)
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(out)]) == 1
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(out)]) == 1
     assert "mit einem Passwort geschützt" in capsys.readouterr().err
     monkeypatch.setenv(PASSWORD_ENV, "falsches-Passwort-123")
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(out)]) == 1
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(out)]) == 1
     assert "Passwort für „cli.zip“ ist falsch" in capsys.readouterr().err
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(out),
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(out),
                  "--password-env", "TEAM_PW", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["created"]["vaccination"] == exported["counts"]["vaccination"]
 
 
 def test_cli_protection_command(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(db_path), "export", "protection"]) == 0
+    assert main([*signed_db(db_path), "export", "protection"]) == 0
     assert "Exportschutz: aus" in capsys.readouterr().out
-    assert main(["--db", str(db_path), "export", "protection", "passwort"]) == 0
+    assert main([*signed_db(db_path), "export", "protection", "passwort"]) == 0
     assert "Exportschutz: passwort" in capsys.readouterr().out
 
 
@@ -320,7 +321,7 @@ def test_configured_but_no_password_exits_1_without_a_file(
     argv = [arg if not arg.endswith((".xlsx", ".csv", ".zip")) else str(folder / arg)
             for arg in command]
     env = {k: v for k, v in os.environ.items() if k != PASSWORD_ENV}
-    done = subprocess.run([sys.executable, "main.py", "--db", str(team_a.sqlite_path),
+    done = subprocess.run([sys.executable, "main.py", *signed_db(team_a.sqlite_path),
                            "export", *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
@@ -332,7 +333,7 @@ def test_configured_but_no_password_exits_1_without_a_file(
 def test_subprocess_with_short_password_exits_1(team_a: Database, tmp_path: Path) -> None:
     protect(team_a)
     env = {**os.environ, "KURZ": "zu-kurz"}
-    done = subprocess.run([sys.executable, "main.py", "--db", str(team_a.sqlite_path),
+    done = subprocess.run([sys.executable, "main.py", *signed_db(team_a.sqlite_path),
                            "export", "daily", "--date", f"{date(2026, 11, 20):%d.%m.%Y}",
                            "--out", str(tmp_path / "b.xlsx"), "--password-env", "KURZ"],
                           cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True,

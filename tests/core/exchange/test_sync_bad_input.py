@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 from core.cli import main
 from core.db.engine import Database
 from core.exchange.sync_export import export_sync
-from core.services.context import Actor
+from tests.cli_env import full_actor, signed_db, with_admin
 from tests.core.exchange.helpers import counts
 
 
@@ -24,7 +24,7 @@ from tests.core.exchange.helpers import counts
 def package(team_a: Database, tmp_path: Path) -> Path:
     out = tmp_path / "team.zip"
     with team_a.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), out)
+        export_sync(s, full_actor(s, "leitung"), out)
     return out
 
 
@@ -70,8 +70,8 @@ def rebuild(src: Path, dst: Path, *, manifest: Callable[[dict], None] | None = N
 
 
 def run_import(hub: Database, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    before = counts(hub)
-    code = main(["--db", str(hub.sqlite_path), "import", "sync", str(path)])
+    before = counts(with_admin(hub))
+    code = main([*signed_db(hub.sqlite_path), "import", "sync", str(path)])
     err = capsys.readouterr().err
     assert counts(hub) == before, "nothing may be applied"
     return code, err
@@ -147,7 +147,7 @@ def test_missing_file(hub: Database, tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_json_report_on_errors(package: Path, hub: Database, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     bad = rebuild(package, tmp_path / "bad.zip", data=bad_value)
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(bad), "--json"]) == 1
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(bad), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["created"] == {} and report["conflicts"] == 0
     assert report["errors"][0]["sheet"] == "vaccination"
@@ -163,12 +163,12 @@ def test_delta_without_its_predecessor_is_refused(team_a: Database, hub: Databas
     from core.db.models import Vaccination
 
     with team_a.session() as s:
-        export_sync(s, Actor.for_session(s, "l"), tmp_path / "first.zip")
+        export_sync(s, full_actor(s, "l"), tmp_path / "first.zip")
         dose = s.scalars(select(Vaccination)).first()
         assert dose is not None
         dose.form_version = "2021-12"
     with team_a.session() as s:
-        export_sync(s, Actor.for_session(s, "l"), tmp_path / "second.zip")
+        export_sync(s, full_actor(s, "l"), tmp_path / "second.zip")
     code, err = run_import(hub, tmp_path / "second.zip", capsys)
     assert code == 1 and "Datensatz fehlt hier" in err and "ältere Paket" in err
 
@@ -176,11 +176,11 @@ def test_delta_without_its_predecessor_is_refused(team_a: Database, hub: Databas
 def test_cli_export_and_import_sync_json(team_a: Database, hub: Database, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli.zip"
-    assert main(["--db", str(team_a.sqlite_path), "export", "sync", "--out", str(out),
+    assert main([*signed_db(team_a.sqlite_path), "export", "sync", "--out", str(out),
                  "--full", "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["full"] is True and exported["counts"]["vaccination"] > 0
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(out), "--json"]) == 0
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["created"]["vaccination"] == exported["counts"]["vaccination"]
 
@@ -190,11 +190,11 @@ def test_several_packages_in_one_import_all_or_nothing(
         capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "b.zip"
     with team_b.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), other)
+        export_sync(s, full_actor(s, "leitung"), other)
     bad = rebuild(package, tmp_path / "bad.zip", data=bad_value)
     code, err = run_import_many(hub, [other, bad], capsys)
     assert code == 1 and "bad.zip: " in err  # the good first package is not kept either
-    assert main(["--db", str(hub.sqlite_path), "import", "sync", str(package), str(other),
+    assert main([*signed_db(hub.sqlite_path), "import", "sync", str(package), str(other),
                  "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     with team_b.engine.connect() as conn:
@@ -207,8 +207,8 @@ def test_several_packages_in_one_import_all_or_nothing(
 
 def run_import_many(hub: Database, paths: list[Path],
                     capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    before = counts(hub)
-    code = main(["--db", str(hub.sqlite_path), "import", "sync", *map(str, paths)])
+    before = counts(with_admin(hub))
+    code = main([*signed_db(hub.sqlite_path), "import", "sync", *map(str, paths)])
     err = capsys.readouterr().err
     assert counts(hub) == before, "nothing may be applied"
     return code, err
@@ -223,13 +223,13 @@ def test_broken_package_in_a_batch_gives_one_german_line_and_no_traceback(
 
     other = tmp_path / "b.zip"
     with team_b.session() as s:
-        export_sync(s, Actor.for_session(s, "leitung"), other)
+        export_sync(s, full_actor(s, "leitung"), other)
     truncated = tmp_path / "kaputt.zip"
     truncated.write_bytes(package.read_bytes()[:3000])
-    before = counts(hub)
+    before = counts(with_admin(hub))
     root = Path(__file__).resolve().parents[3]
     done = subprocess.run(
-        [sys.executable, str(root / "main.py"), "--db", str(hub.sqlite_path), "import",
+        [sys.executable, str(root / "main.py"), *signed_db(hub.sqlite_path), "import",
          "sync", str(package), str(truncated), str(other), str(package)],
         capture_output=True, text=True, timeout=120, cwd=root)
     assert done.returncode == 1

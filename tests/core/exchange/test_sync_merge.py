@@ -18,9 +18,9 @@ from core.db.models import (
     Vaccination,
 )
 from core.exchange.sync_merge import decide
-from core.services.context import Actor
 from core.services.persons import PersonInput, create_person, merge_persons
 from core.services.records import void
+from tests.cli_env import full_actor, signed_db
 from tests.core.exchange.helpers import counts, export, merge, table_rows
 
 
@@ -76,11 +76,11 @@ def test_conflict_newer_team_edit_wins_and_is_logged(team_a: Database, hub: Data
     again = merge(hub, tmp_path / "2.zip")
     assert again["conflicts"] == 0 and again["updated"] == {} and counts(hub) == before
     # the log is visible on the CLI, as JSON and as text
-    assert main(["--db", str(hub.sqlite_path), "conflicts", "--json"]) == 0
+    assert main([*signed_db(hub.sqlite_path), "conflicts", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["kind"] == "konflikt" and rows[0]["kept"] == "paket"
     assert rows[0]["details"]["local"]["phone"] == "0800 HUB"
-    assert main(["--db", str(hub.sqlite_path), "conflicts"]) == 0
+    assert main([*signed_db(hub.sqlite_path), "conflicts"]) == 0
     assert "beide Seiten geändert (phone" in capsys.readouterr().out
 
 
@@ -99,7 +99,7 @@ def test_void_on_hub_beats_later_team_edit(team_a: Database, hub: Database,
     merge(hub, export(team_a, tmp_path / "1.zip"))
     pid = first_person_id(team_a)
     with hub.session() as s:
-        void(s, Actor.for_session(s, "iz"), s.get(Person, pid), "doppelt erfasst")
+        void(s, full_actor(s, "iz"), s.get(Person, pid), "doppelt erfasst")
     set_phone(team_a, pid, "0521 TEAM")
     merge(hub, export(team_a, tmp_path / "2.zip"))
     row = table_rows(hub, "person")[pid]
@@ -125,7 +125,7 @@ def test_plain_team_update_is_not_a_conflict(team_a: Database, hub: Database,
 def test_person_merge_travels(team_a: Database, hub: Database, tmp_path: Path) -> None:
     merge(hub, export(team_a, tmp_path / "1.zip"))
     with team_a.session() as s:
-        actor = Actor.for_session(s, "leitung")
+        actor = full_actor(s, "leitung")
         survivor = create_person(s, actor, PersonInput("Özdemir", "Ayşe", date(1990, 2, 3), "w"))
         duplicate_id = first_person_id(team_a)
         merge_persons(s, actor, duplicate_id, survivor.id)
@@ -138,7 +138,7 @@ def test_person_merge_travels(team_a: Database, hub: Database, tmp_path: Path) -
 def test_person_merge_travels_in_a_full_package_to_an_empty_hub(
         team_a: Database, hub: Database, tmp_path: Path) -> None:
     with team_a.session() as s:
-        actor = Actor.for_session(s, "leitung")
+        actor = full_actor(s, "leitung")
         ids = [p.id for p in s.scalars(select(Person).order_by(Person.id).limit(2))]
         merge_persons(s, actor, ids[1], ids[0])
         merge_persons(s, actor, ids[0], create_person(
@@ -150,7 +150,7 @@ def test_person_merge_travels_in_a_full_package_to_an_empty_hub(
 def _same_person_dose_in(db: Database, origin_person: dict, dose: dict) -> str:
     """Register the person again (new UUID) and record the same dose, as a second team."""
     with db.session() as s:
-        actor = Actor.for_session(s, "leitung")
+        actor = full_actor(s, "leitung")
         person = create_person(s, actor, PersonInput(
             origin_person["family_name"], origin_person["given_name"],
             origin_person["birth_date"], origin_person["sex"]))
@@ -181,7 +181,7 @@ def test_same_person_vaccine_and_day_from_two_teams_is_flagged(
     merge(hub, tmp_path / "a.zip")
     with hub.session() as s:
         assert len(s.scalars(select(DuplicateDoseFlag)).all()) == 1
-    assert main(["--db", str(hub.sqlite_path), "conflicts", "--json"]) == 0
+    assert main([*signed_db(hub.sqlite_path), "conflicts", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["kind"] for r in rows] == ["doppelimpfung"]
     assert set(rows[0]["details"]["vaccination_ids"]) == {dose["id"], other_id}
@@ -202,7 +202,7 @@ def test_different_day_or_vaccine_is_not_flagged(team_a: Database, team_b: Datab
 def _dose_of(db: Database, person_id: str, dose: dict, *, voided: bool = False) -> str:
     """Another dose of the stored ``person_id`` like ``dose`` (a delta for the next package)."""
     with db.session() as s:
-        actor = Actor.for_session(s, "leitung")
+        actor = full_actor(s, "leitung")
         v = Vaccination(person_id=person_id, date=dose["date"], product_key=dose["product_key"],
                         lot_number=dose["lot_number"], disease=dose["disease"],
                         dose_number=dose["dose_number"] + 1, series_total=dose["series_total"],
@@ -240,11 +240,11 @@ def test_dose_of_a_person_merged_on_the_hub_is_flagged(
     dose = next(iter(table_rows(team_a, "vaccination").values()))
     merge(hub, export(team_a, tmp_path / "a.zip"))
     with team_b.session() as s:
-        other = create_person(s, Actor.for_session(s, "leitung"),
+        other = create_person(s, full_actor(s, "leitung"),
                               PersonInput("Andersname", "Zoe", date(1970, 7, 7), "w")).id
     merge(hub, export(team_b, tmp_path / "b1.zip"))
     with hub.session() as s:
-        merge_persons(s, Actor.for_session(s, "iz.admin"), other, dose["person_id"])
+        merge_persons(s, full_actor(s, "iz.admin"), other, dose["person_id"])
     other_dose = _dose_of(team_b, other, dose)
     report = merge(hub, export(team_b, tmp_path / "b2.zip"))
     assert report["ok"]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.db.engine import Database
 from core.db.models import AuditEntry, ExportMark, ImportedPackage, Person
 from core.exchange.sync_export import export_sync
-from core.services.context import Actor
+from tests.cli_env import full_actor
 from tests.core.exchange.helpers import all_rows, counts, export, max_version, merge
 
 
@@ -70,7 +70,7 @@ def test_delta_export_carries_only_changes(team_a: Database, hub: Database,
         person.phone = "0521 123456"
         person_id = person.id
     with team_a.session() as s:
-        result = export_sync(s, Actor.for_session(s, "leitung"), tmp_path / "delta.zip")
+        result = export_sync(s, full_actor(s, "leitung"), tmp_path / "delta.zip")
         assert result.counts["person"] == 1 and result.rows == 1
         marks = s.scalars(select(ExportMark).order_by(ExportMark.to_version)).all()
         assert len(marks) == 2 and marks[1].from_version == marks[0].to_version
@@ -80,4 +80,4 @@ def test_delta_export_carries_only_changes(team_a: Database, hub: Database,
         hub_person = s.get(Person, person_id)
         assert hub_person is not None and hub_person.phone == "0521 123456"
     with team_a.session() as s:  # nothing changed since: the next delta is empty
-        assert export_sync(s, Actor.for_session(s, "l"), tmp_path / "empty.zip").rows == 0
+        assert export_sync(s, full_actor(s, "l"), tmp_path / "empty.zip").rows == 0

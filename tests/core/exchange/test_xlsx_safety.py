@@ -14,7 +14,7 @@ from core.db.models import Person
 from core.exchange.sync_export import export_sync
 from core.exchange.sync_import import import_sync
 from core.exchange.xlsx_safety import escape_text, is_dangerous, unescape_text
-from core.services.context import Actor
+from tests.cli_env import full_actor
 from tests.core.exchange.helpers import table_rows
 
 NASTY = ["=1+1", "+49 521 1", "-5", "@SUM(A1)", "\tTab", "\rCR", "'=quoted", "''", "'",
@@ -44,7 +44,7 @@ def test_sync_package_round_trips_dangerous_text_exactly(team_a: Database, hub: 
             person.notes = text
             person.phone = text[:50]
     with team_a.session() as s:
-        export_sync(s, Actor.for_session(s, "l"), tmp_path / "p.zip")
+        export_sync(s, full_actor(s, "l"), tmp_path / "p.zip")
     with hub.session() as s:
-        import_sync(s, Actor.for_session(s, "iz"), tmp_path / "p.zip")
+        import_sync(s, full_actor(s, "iz"), tmp_path / "p.zip")
     assert table_rows(hub, "person") == table_rows(team_a, "person")
