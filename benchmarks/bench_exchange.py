@@ -49,6 +49,7 @@ from core.db.versioning import next_versions  # noqa: E402
 from core.demo.generator import generate_demo  # noqa: E402
 from core.exchange.common import Steps  # noqa: E402
 from core.exchange.sync_format import spec_by_name  # noqa: E402
+from core.security.permissions import ALL_ROLES  # noqa: E402
 from core.services.context import Actor  # noqa: E402
 from core.settings import set_setting  # noqa: E402
 
@@ -277,8 +278,8 @@ def build_packages(work: Path, template: Path, packages: int, doses: int
         twice = visited_twice(db_path, seed=100 + i)
         db = Database.open(str(db_path))
         with db.session() as s:
-            result = export_sync(s, Actor.for_session(s, "leitung"), work / f"{team}.zip",
-                                 full=True)
+            lead = Actor.for_session(s, "leitung", ALL_ROLES)
+            result = export_sync(s, lead, work / f"{team}.zip", full=True)
         db.dispose()
         (work / f"{team}.sqlite").unlink()
         files.append(result.path)
@@ -304,14 +305,14 @@ def merge_packages(work: Path, template: Path, files: list[Path], total_doses: i
     for path in files:
         t0 = time.perf_counter()
         with hub.session() as s:
-            report = import_sync(s, Actor.for_session(s, "iz"), path)
+            report = import_sync(s, Actor.for_session(s, "iz", ALL_ROLES), path)
         assert report.ok
         per_package.append(time.perf_counter() - t0)
     seconds = time.perf_counter() - start
     log(f"  merged in {seconds:.2f} s (slowest package {max(per_package):.2f} s)")
     t0 = time.perf_counter()
     with hub.session() as s:
-        again = import_sync(s, Actor.for_session(s, "iz"), files[0])
+        again = import_sync(s, Actor.for_session(s, "iz", ALL_ROLES), files[0])
     reimport = time.perf_counter() - t0
     assert not again.created and not again.updated
     with hub.session() as s:
@@ -322,7 +323,7 @@ def merge_packages(work: Path, template: Path, files: list[Path], total_doses: i
     log("the same packages as one batch (import sync A.zip B.zip ...) ...")
     t0 = time.perf_counter()
     with hub.session() as s:
-        batch_report = import_sync_many(s, Actor.for_session(s, "iz"), files)
+        batch_report = import_sync_many(s, Actor.for_session(s, "iz", ALL_ROLES), files)
     batch = time.perf_counter() - t0
     assert batch_report.created.get("vaccination") == total_doses
     log(f"  batch merged in {batch:.2f} s, {batch_report.duplicates} probable duplicate "

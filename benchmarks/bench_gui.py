@@ -78,6 +78,7 @@ def bench_keystrokes(db_path: str) -> dict[str, float]:
 
 def bench_save(db_path: str) -> dict[str, float]:
     from core.db.engine import Database
+    from core.security.permissions import ALL_ROLES
     from core.services.checkin import check_in_person
     from core.services.context import Actor
     from core.services.lots import allocate_lot, create_lot
@@ -91,7 +92,7 @@ def bench_save(db_path: str) -> dict[str, float]:
     db = Database.open(db_path)
     today = date.today()
     with db.session() as s:
-        actor = Actor.for_session(s, "bench")
+        actor = Actor.for_session(s, "bench", ALL_ROLES)
         visit = list_visits(s, today, today)[0]
         # fresh stock, so earlier runs cannot have used the visit's lots up (not timed)
         lot = create_lot(s, actor, "Comirnaty", f"GUI{time.time_ns() % 10**9}",

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.db.engine import Database
 from core.services.context import Actor
 from core.services.visits import VisitRow
+from core.settings import get_setting
 from core.usecases.changes import Changes
 from ui.camera import CameraFrameSource, FrameSource
 from ui.dialogs.close_visit_dialog import CloseVisitDialog
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         if isinstance(session, str):
             session = FieldSession("", session, session, "admin", None)
         self.session = session
+        with db.session() as s:  # a demo database is marked as training data (setting)
+            self.training = get_setting(s, "training_data") == "ja"
         if session.actor is not None:  # signed in (ui/dialogs/signin_dialog.py)
             self.actor = session.actor
         else:  # no sign-in: an actor without roles, core refuses every write
@@ -189,7 +192,8 @@ class MainWindow(QMainWindow):
         site = ""
         if self.field_page is not None:
             site = self.field_page.header.title.text()
-        parts = [self.tr("Impfteam"), self.session.name, site]
+        training = self.tr("SCHULUNGSDATEN") if self.training else ""  # demo database
+        parts = [self.tr("Impfteam"), training, self.session.name, site]
         self.setWindowTitle(" – ".join(p for p in parts if p))
         self.statusBar().showMessage(
             self.tr("Angemeldet: %1 · Datenbank: %2").replace("%1", self.session.name)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.db.engine import Database
 from core.demo.generator import generate_demo
+from core.security.permissions import ALL_ROLES
 from core.services.context import Actor
 from core.services.staff import list_staff
 from core.services.visits import list_visits
@@ -99,7 +100,7 @@ def team_packages(tmp: Path, today: date) -> list[Path]:
             set_setting(s, "team_id", f"T{n}")
             set_setting(s, "device_id", f"LAPTOPT{n}")
         with db.session() as s:
-            actor = Actor.for_session(s, f"leitung.t{n}")
+            actor = Actor.for_session(s, f"leitung.t{n}", ALL_ROLES)
             generate_demo(s, actor.user, actor.origin, 400, seed=40 + n, today=today)
             if twice is None:
                 dose = s.scalars(select(Vaccination).order_by(Vaccination.id)).first()
@@ -116,7 +117,7 @@ def team_packages(tmp: Path, today: date) -> list[Path]:
                                   series_total=dose.series_total, source="nachtrag_impfpass",
                                   created_by=actor.user, origin=actor.origin))
         with db.session() as s:
-            packages.append(export_sync(s, Actor.for_session(s, f"leitung.t{n}"),
+            packages.append(export_sync(s, Actor.for_session(s, f"leitung.t{n}", ALL_ROLES),
                                         tmp / f"Paket_T{n}.zip", full=True).path)
         db.dispose()
     return packages
@@ -130,7 +131,7 @@ def hub_import(app: QApplication, out: Path, tmp: Path, lang: str, today: date) 
     packages = team_packages(tmp / f"hub_{lang}", today)
     hub = Database.open(str(tmp / f"hub_{lang}" / "impfzentrum.sqlite"))
     with hub.session() as s:
-        actor = Actor.for_session(s, "iz.leitung")
+        actor = Actor.for_session(s, "iz.leitung", ALL_ROLES)
     page = ExchangePage(hub, actor, today)
     page.resize(*SIZE)
     page.show()
@@ -151,11 +152,12 @@ def main(out: Path) -> None:
     db = Database.open(str(tmp / "demo.sqlite"))
     today = date.today()
     with db.session() as s:
-        actor = Actor.for_session(s, "demo")
+        actor = Actor.for_session(s, "demo", ALL_ROLES)
         generate_demo(s, actor.user, actor.origin, 3000, seed=7, today=today)
         visit = list_visits(s, today, today)[0]
         nurse = next(p for p in list_staff(s) if p.role == "impfend")
-    session = FieldSession(nurse.id, nurse.login, nurse.display_name, nurse.role, visit.id)
+    session = FieldSession(nurse.id, nurse.login, nurse.display_name, nurse.role, visit.id,
+                           actor)
     hc1 = training_certificate(db, actor, tmp)
     early_id = early_second_dose(db, actor, today)
     from ui.dialogs.close_visit_dialog import CloseVisitDialog

@@ -1,7 +1,7 @@
 """argon2id hashes of passwords and PINs (argon2-cffi).
 
 Parameters (docs/security.md, measured with ``benchmarks/bench_passwords.py``):
-time_cost 2, memory_cost 19 MiB, parallelism 1 — about 50 ms per hash or check on the
+time_cost 3, memory_cost 24 MiB, parallelism 1 — about 45 ms per hash or check on the
 field laptops' class of machine, so a stolen database costs an attacker that much per
 guess and per account, while a sign-in stays instant. The PHC string stores its own
 parameters and salt, so hashes made with other parameters still verify.
@@ -16,8 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from core.errors import ValidationError
 
-TIME_COST = 2
-MEMORY_COST_KIB = 19 * 1024
+TIME_COST = 3
+MEMORY_COST_KIB = 24 * 1024
 PARALLELISM = 1
 
 #: Replaced by the tests with a cheap hasher (argon2's timing belongs in the benchmark).

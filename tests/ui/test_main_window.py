@@ -93,3 +93,18 @@ def test_window_state_is_saved(qtbot: QtBot, db: Database, tmp_path: Path) -> No
     # The offscreen screen is 800 px wide, so the width may be clamped; height and
     # position show that the saved geometry (not the 1280x760 default) was applied.
     assert again.height() == saved_size.height() and again.y() == saved_pos.y()
+
+
+def test_training_database_is_marked_and_roleless_sessions_write_nothing(
+        qtbot: QtBot, db: Database) -> None:
+    from core.settings import set_setting
+    from ui.field_session import FieldSession
+
+    with db.session() as s:
+        set_setting(s, "training_data", "ja")
+    window = open_window(qtbot, db)
+    assert "SCHULUNGSDATEN" in window.windowTitle()
+    # a session without a signed-in actor (never from the dialog) gets no roles
+    plain = MainWindow(db, FieldSession("", "x", "x", "admin", None))
+    qtbot.addWidget(plain)
+    assert plain.actor.roles == frozenset()
