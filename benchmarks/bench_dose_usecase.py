@@ -19,6 +19,7 @@ Usage: python benchmarks/bench_dose_usecase.py [--doses N] [--out FILE.json]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -32,11 +33,13 @@ import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.catalog.forms import form_for
-from core.db.engine import Database
+from core.db.engine import Database, keyed_connect
+from core.security import keystore
 from core.services.context import Actor
 from core.services.lots import allocate_lot, create_lot
 from core.services.persons import PersonInput, create_person
@@ -47,6 +50,7 @@ from core.usecases import dose_form as dose_form_module
 from core.usecases.doses import BackEntryRequest, DoseRequest, record_backentry, record_dose
 
 ON = date(2021, 12, 1)
+ALL_ROLES = ("arzt", "impfend", "verwaltung", "leitung", "admin")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -57,7 +61,7 @@ def percentile(values: list[float], q: float) -> float:
 def prepare(path: Path, persons: int) -> tuple[str, str, str, str, list[str]]:
     db = Database.open(str(path))
     with db.session() as s:
-        actor = Actor.for_session(s, "bench")
+        actor = Actor.for_session(s, "bench", ALL_ROLES)
         site = create_site(s, actor, SiteInput("Jobcenter Bielefeld", "jobcenter", "05711",
                                                "Herforder Str. 67", "33602", "Bielefeld"))
         doctor = create_staff(s, actor, StaffInput("Wagner", "Eva", "arzt", "e.wagner"))
@@ -81,11 +85,15 @@ def prepare(path: Path, persons: int) -> tuple[str, str, str, str, list[str]]:
     return visit.id, lot.id, nurse.id, doctor.id, ids
 
 
-def bare_pair(conn: sqlite3.Connection, person_id: str, visit_id: str, lot_id: str) -> float:
+_SEQ = itertools.count(1)
+
+
+def bare_pair(conn: Any, person_id: str, visit_id: str, lot_id: str) -> float:
     """Two rows, one commit: the least a dose with its audit entry needs."""
     now = datetime.now().isoformat(sep=" ")
     dose_id = str(uuid.uuid4())
     start = time.perf_counter()
+    conn.execute("BEGIN")
     conn.execute(
         "INSERT INTO vaccination (id, person_id, visit_id, date, product_key, lot_id, "
         "lot_number, disease, dose_number, series_total, booster, consent_recorded, "
@@ -96,9 +104,10 @@ def bare_pair(conn: sqlite3.Connection, person_id: str, visit_id: str, lot_id: s
         (dose_id, person_id, visit_id, ON.isoformat(), lot_id, now, now))
     conn.execute(
         "INSERT INTO audit_entry (id, at, user, origin, action, entity, entity_id, before, "
-        "after) VALUES (?, ?, 'bench', 'bench', 'create', 'vaccination', ?, NULL, '{}')",
-        (str(uuid.uuid4()), now, dose_id))
-    conn.commit()
+        "after, seq, prev_hash, hash) VALUES (?, ?, 'bench', 'bench-raw', 'create', "
+        "'vaccination', ?, NULL, '{}', ?, '', '')",
+        (str(uuid.uuid4()), now, dose_id, next(_SEQ)))
+    conn.execute("COMMIT")
     return time.perf_counter() - start
 
 
@@ -114,14 +123,16 @@ def main() -> int:
     visit_id, lot_id, nurse_id, doctor_id, persons = prepare(use_path, args.doses)
     prepare_s = time.perf_counter() - t0
     shutil.copy(use_path, raw_path)
-    raw = sqlite3.connect(raw_path, isolation_level="DEFERRED")
+    # The raw library doing the same work: SQLCipher (sqlcipher3) with the same raw key,
+    # the same pragmas, one explicit transaction per pair.
+    raw = keyed_connect(raw_path, keystore.unlock(use_path))
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         raw.execute(f"PRAGMA {pragma}")
     db = Database.open(str(use_path))
     form = form_for("covid19", ON)
     confirmed = tuple(item.key for item in form.items)
     with db.session() as s:
-        actor = Actor.for_session(s, "bench")
+        actor = Actor.for_session(s, "bench", ALL_ROLES)
     load_before = os.getloadavg()
     use_times, raw_times, form_times = [], [], []
     for index, person_id in enumerate(persons):
