@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.db.engine import Database
 from core.errors import DatabaseError
-from core.paths import data_dir, default_db_url, resource_path
+from core.paths import default_db_url, resource_path
 from core.startup import validate_resources
 
 ORGANISATION = "Impfteam"
@@ -62,22 +60,29 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def log_path() -> Path:
-    """The GUI's log file (errors of writes: ids and code frames, never names)."""
-    return data_dir() / "impfteam.log"
+    """The log file (``core.logging_setup``: ids and code frames, never names)."""
+    from core.logging_setup import log_path as core_log_path
+
+    return core_log_path()
+
+
+class _ErrorRelay(QObject):
+    """Carries an uncaught error's German text to the GUI thread (any thread may fail)."""
+
+    show = Signal(str)
 
 
 def setup_logging() -> None:
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(path, maxBytes=1_000_000,
-                                                       backupCount=3, encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    """One rotating log for CLI and GUI; an uncaught error is logged and shown in German."""
+    from core.logging_setup import install_excepthook
+    from core.logging_setup import setup_logging as core_setup
+
+    core_setup()
+    relay = _ErrorRelay(QApplication.instance())
+    relay.show.connect(lambda text: QMessageBox.critical(
+        None, QApplication.translate("App", "Impfteam – Fehler"), text),
+        Qt.ConnectionType.QueuedConnection)
+    install_excepthook(relay.show.emit)
 
 
 def first_admin(db: Database) -> bool:

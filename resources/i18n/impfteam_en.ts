@@ -139,33 +139,38 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="96" />
+        <location filename="../../ui/app.py" line="83" />
+        <source>Impfteam – Fehler</source>
+        <translation>Impfteam – Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="101" />
         <source>Impfteam – Ersteinrichtung</source>
         <translation>Impfteam – first set-up</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="99" />
+        <location filename="../../ui/app.py" line="104" />
         <source>Noch kein Benutzerkonto. Benutzername der Administration:</source>
         <translation>No user account yet. Login of the administrator:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="105" />
+        <location filename="../../ui/app.py" line="110" />
         <source>Passwort (mindestens 8 Zeichen):</source>
         <translation>Password (at least 8 characters):</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="110" />
+        <location filename="../../ui/app.py" line="115" />
         <source>Passwort wiederholen:</source>
         <translation>Repeat the password:</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="115" />
+        <location filename="../../ui/app.py" line="120" />
         <source>Die Passwörter stimmen nicht überein.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="133" />
         <location filename="../../ui/app.py" line="138" />
+        <location filename="../../ui/app.py" line="143" />
         <source>Impfteam</source>
         <translation>Impfteam</translation>
     </message>
