@@ -25,6 +25,7 @@ from core.services.context import Actor
 from core.services.visits import VisitRow
 from core.settings import get_setting
 from core.usecases.changes import Changes
+from ui.backup_timer import BackupTimer
 from ui.camera import CameraFrameSource, FrameSource
 from ui.dialogs.close_visit_dialog import CloseVisitDialog
 from ui.field_session import FieldSession
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.write_path = write_path or WritePath(db, self)
+        self.backups = BackupTimer(db, self)
         self.today = today or date.today()
         if isinstance(session, str):
             session = FieldSession("", session, session, "admin", None)

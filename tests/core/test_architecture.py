@@ -57,10 +57,13 @@ UI_ALLOWED_MODULES = (
     "core.usecases", "core.db.engine", "core.errors", "core.catalog", "core.scanning",
     "core.exchange", "core.settings", "core.paths", "core.startup", "core.dates",
     "core.certificates.verify", "core.certificates.holder", "core.certificates.trust",
+    "core.logging_setup",  # infrastructure: the one log and the excepthook
 )
 #: Service modules mixing reads and writes: only these (read-only) names may be used.
 UI_ALLOWED_SERVICE_NAMES = {
     "core.services.context": {"Actor"},
+    # interval backups: core decides when (backup_due); a copy writes no record
+    "core.db.backup": {"automatic_backup", "backup_due", "last_backup_at"},
     "core.services.persons": {"PersonInput"},  # the input dataclass of register_person
     "core.services.search": {"PersonHit", "search_persons", "likely_same"},
     "core.services.person_view": {"HistoryRow", "PersonDetails", "dose_history",
