@@ -83,7 +83,10 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path |
             if _handler is not None and current_log_path() == Path(target).resolve():
                 logging.getLogger().setLevel(level)
                 return current_log_path()
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(target).parent
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if folder.name == "logs":  # our own folder: ids only, but still nobody else's
+                folder.chmod(0o700)
             handler = logging.handlers.RotatingFileHandler(
                 target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
         except OSError:

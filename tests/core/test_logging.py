@@ -173,3 +173,14 @@ def test_no_log_when_the_data_dir_cannot_be_written(tmp_path: Path) -> None:
                                                    "Protokoll geschrieben werden.")
     finally:
         shutdown_logging()
+
+
+def test_the_log_folder_is_private(tmp_path: Path) -> None:
+    from core.logging_setup import setup_logging, shutdown_logging
+
+    target = tmp_path / "data" / "logs" / "impfteam.log"
+    try:
+        setup_logging(path=target)
+        assert (target.parent.stat().st_mode & 0o777) == 0o700
+    finally:
+        shutdown_logging()
