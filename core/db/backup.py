@@ -57,6 +57,8 @@ from core.db.engine import (
     is_dbapi_connection,
 )
 from core.errors import DatabaseError, UserError
+from core.fsync import fsync_dir as _fsync_dir
+from core.fsync import fsync_path as _fsync
 from core.security import keystore
 from core.security.keystore import DatabaseKey, KeyUnlockError
 
@@ -118,19 +120,6 @@ def _database_file(engine: Engine) -> Path:
 def _own_files(database: Path) -> set[Path]:
     return {database, *(database.with_name(database.name + s)
                         for s in ("-wal", "-shm", "-journal"))}
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name == "posix":
-        _fsync(directory)
 
 
 def _new_private_file(path: Path) -> None:

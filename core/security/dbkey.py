@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DatabaseError
+from core.fsync import fsync_dir as _fsync_dir
+from core.fsync import fsync_path as _fsync
 from core.security import keystore
 from core.security.keystore import DatabaseKey
 
@@ -53,19 +55,6 @@ def _part(path: Path) -> Path:
 
 def _leftover(path: Path) -> Path:
     return path.with_name(f".{path.name}{WIPE_INFIX}")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name == "posix":
-        _fsync(directory)
 
 
 def wipe_file(path: Path) -> None:
