@@ -11,6 +11,7 @@ rule (visit started today, team, lot, consent form and items, Anamnese, warnings
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from core.cli import CliContext, json_parent
@@ -83,10 +84,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     undo.set_defaults(handler=run_undo)
 
 
-def _emit_dose(ctx: CliContext, dose: dict[str, Any], verb: str) -> None:
+def _write_dose(ctx: CliContext, write: Callable[[Any, Any], Any], verb: str) -> int:
+    """Run one dose use case (``write(session, actor)`` returns its ``Written``) in a
+    session, then print the stored dose as ``persons show`` shows it."""
     from core.commands.persons import dose_line
+    from core.usecases.cards import dose_json
 
-    ctx.emit(dose, lambda: f"{verb}:\n{dose_line(dose)}")
+    with ctx.session() as session:
+        dose = write(session, ctx.actor(session)).value
+        session.flush()
+        data = dose_json(dose)
+    ctx.emit(data, lambda: f"{verb}:\n{dose_line(data)}")
+    return 0
 
 
 def _signed_in_staff(session: Any, login: str) -> str | None:
@@ -176,13 +185,12 @@ def _confirmed(consent: str, form_label: str | None) -> tuple[str, ...]:
 
 def run_record(ctx: CliContext) -> int:
     from core.commands.common import key_values, lot_id, staff_id, today
-    from core.usecases.cards import dose_json
     from core.usecases.doses import DoseRequest, record_dose
 
     args = ctx.args
     confirmed = _confirmed(args.consent, args.form)
     answers = key_values(args.anamnesis, "--anamnesis", ANAMNESIS_EXAMPLE)
-    with ctx.session() as session:
+    with ctx.session() as session:  # resolving lot and staff reads the database
         request = DoseRequest(
             person_id=args.person, visit_id=args.visit, product=args.product,
             lot_id=lot_id(session, args.lot),
@@ -193,53 +201,34 @@ def run_record(ctx: CliContext) -> int:
             indication=args.indication, injection_site=args.injection_site,
             dose_number=args.dose, series_total=args.of,
             booster=True if args.booster else None, override_reason=args.override_reason)
-        dose = record_dose(session, ctx.actor(session), request,
-                           today()).value
-        session.flush()
-        data = dose_json(dose)
-    _emit_dose(ctx, data, "Impfung erfasst")
-    return 0
+    return _write_dose(ctx, lambda session, actor: record_dose(session, actor, request,
+                                                                today()), "Impfung erfasst")
 
 
 def run_backentry(ctx: CliContext) -> int:
     from core.commands.common import today
     from core.dates import parse_date
-    from core.usecases.cards import dose_json
     from core.usecases.doses import BackEntryRequest, record_backentry
 
     args = ctx.args
     request = BackEntryRequest(args.person, parse_date(args.date, "--date"), args.product,
                                args.source, lot_number=args.lot, dose_number=args.dose,
                                series_total=args.of, confirm_reason=args.confirm_reason)
-    with ctx.session() as session:
-        dose = record_backentry(session, ctx.actor(session), request,
-                                today()).value
-        session.flush()
-        data = dose_json(dose)
-    _emit_dose(ctx, data, "Impfung nachgetragen")
-    return 0
+    return _write_dose(ctx, lambda session, actor: record_backentry(session, actor, request,
+                                                                     today()),
+                       "Impfung nachgetragen")
 
 
 def run_void(ctx: CliContext) -> int:
-    from core.usecases.cards import dose_json
     from core.usecases.doses import void_dose
 
-    with ctx.session() as session:
-        dose = void_dose(session, ctx.actor(session), ctx.args.id,
-                         ctx.args.reason).value
-        session.flush()
-        data = dose_json(dose)
-    _emit_dose(ctx, data, "Impfung storniert")
-    return 0
+    return _write_dose(ctx, lambda session, actor: void_dose(session, actor, ctx.args.id,
+                                                              ctx.args.reason),
+                       "Impfung storniert")
 
 
 def run_undo(ctx: CliContext) -> int:
-    from core.usecases.cards import dose_json
     from core.usecases.doses import undo_dose
 
-    with ctx.session() as session:
-        dose = undo_dose(session, ctx.actor(session), ctx.args.id).value
-        session.flush()
-        data = dose_json(dose)
-    _emit_dose(ctx, data, "Impfung zurückgenommen")
-    return 0
+    return _write_dose(ctx, lambda session, actor: undo_dose(session, actor, ctx.args.id),
+                       "Impfung zurückgenommen")
